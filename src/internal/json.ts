@@ -6,13 +6,14 @@
  */
 import { ValidationError } from '../errors.js';
 
-// A JSON string (skipped whole, so digits inside strings are never touched) or
-// an integer literal of 16+ digits not followed by a fraction or exponent.
-const LONG_INT = /"(?:[^"\\]|\\.)*"|-?\d{16,}(?![.eEdD\d])/g;
+// A JSON string (skipped whole, so digits inside strings are never touched) or a
+// whole number token (so digits inside a fraction or exponent are never taken for an integer).
+const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+const INTEGER = /^-?\d{16,}$/;
 
 function nonce(text: string): string {
   for (;;) {
-    const n = `\u0000lk${Math.random().toString(36).slice(2)}:`;
+    const n = `lk:big:${Math.random().toString(36).slice(2)}:`;
     if (!text.includes(n)) return n;
   }
 }
@@ -23,8 +24,8 @@ function nonce(text: string): string {
  */
 export function parseJson(text: string, what = 'JSON document'): unknown {
   let marker: string | undefined;
-  const prepared = text.replace(LONG_INT, (m) => {
-    if (m.charCodeAt(0) === 34 /* " */) return m;
+  const prepared = text.replace(TOKEN, (m) => {
+    if (m.length < 16 || !INTEGER.test(m)) return m;
     const n = Number(m);
     if (Number.isSafeInteger(n)) return m;
     marker ??= nonce(text);
@@ -53,14 +54,13 @@ export function stringifyJson(value: unknown, space?: number): string {
     value,
     (_k, v: unknown) => {
       if (typeof v !== 'bigint') return v;
-      marker ??= `\u0000lkbig${Math.random().toString(36).slice(2)}:`;
+      marker ??= `lk:big:${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}:`;
       return `${marker}${v.toString()}`;
     },
     space,
   );
   if (marker === undefined) return out;
-  // JSON.stringify escapes U+0000 as \u0000, so the marker appears escaped.
-  const escaped = JSON.stringify(marker).slice(1, -1).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  const escaped = marker.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
   return out.replace(new RegExp(`"${escaped}(-?\\d+)"`, 'g'), '$1');
 }
 
