@@ -1,7 +1,10 @@
 import { defineConfig } from 'tsup';
 
-// One entry per subpath export. Code splitting stays on so shared modules
-// (errors above all) exist once, keeping one class identity across subpaths.
+/**
+ * One entry per subpath export (`<name>` → `./dist/<name>.{js,cjs,d.ts,d.cts}`;
+ * `x/index` is exported as `./x`, `index` as `.`). test/package/hygiene.test.ts
+ * checks that package.json `exports` and `typesVersions` list exactly these.
+ */
 export const entries = {
   index: 'src/index.ts',
   'io/index': 'src/io/index.ts',
@@ -12,12 +15,21 @@ export const entries = {
 export default defineConfig({
   entry: entries,
   format: ['esm', 'cjs'],
+  // .d.ts for import, .d.cts for require; shared declarations go to shared
+  // chunks too, so a type (e.g. Secret, with #private) is one type across subpaths.
   dts: true,
+  // Shared modules (errors above all) exist once per format, so a NotFoundError
+  // thrown by `lakekit/io` is `instanceof` the one exported by `lakekit`.
   splitting: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // Neutral: no Node assumptions in the core; Node-only entries import `node:*` explicitly.
   platform: 'neutral',
+  // Keep `node:fs` as written: Deno needs the prefix, and it marks Node-only code plainly.
+  removeNodeProtocol: false,
   treeshake: true,
+  // Dependencies and peers are external anyway; these stay external even if
+  // someone moves them to devDependencies by mistake.
   external: ['aws-cdk-lib', 'constructs', /^@aws-sdk\//, /^@smithy\//, /^node:/],
 });

@@ -55,7 +55,7 @@ export class LocalFileIO implements FileIO {
   readonly #resolver: LocationResolver;
   readonly #fsync: boolean;
   readonly #chunkSize: number;
-  #realRoot: Promise<string> | undefined;
+  #realRoot: string | undefined;
 
   constructor(options: LocalFileIOOptions = {}) {
     const root = options.root === undefined ? undefined : normaliseRoot(options.root);
@@ -89,25 +89,36 @@ export class LocalFileIO implements FileIO {
   async #checkReal(path: string): Promise<void> {
     const root = this.root;
     if (root === undefined) return;
-    this.#realRoot ??= realpath(root).catch(() => root);
-    const realRoot = await this.#realRoot;
+    const realRoot = await this.#resolveRealRoot(root);
+    if (realRoot === undefined) return; // the root does not exist yet, so nothing below it can be a link
+    const rootDir = root.replace(/\/$/, '');
     let dir = dirname(path);
-    // Walk up to the nearest existing ancestor; missing directories cannot be symlinks yet.
-    for (;;) {
+    // Walk up to the nearest existing ancestor inside the root; missing directories cannot be links yet.
+    while (dir.length >= rootDir.length) {
+      let real: string;
       try {
-        const real = await realpath(dir);
-        if (real !== realRoot.replace(/\/$/, '') && !real.startsWith(realRoot.endsWith('/') ? realRoot : realRoot + sep)) {
-          throw new ValidationError(`'${printable(path)}' resolves outside the FileIO root through a symbolic link; remove the link`, {
-            context: { location: printable(path) },
-          });
-        }
-        return;
-      } catch (e) {
-        if (e instanceof ValidationError) throw e;
-        const parent = dirname(dir);
-        if (parent === dir) return;
-        dir = parent;
+        real = await realpath(dir);
+      } catch {
+        dir = dirname(dir);
+        continue;
       }
+      if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+        throw new ValidationError(`'${printable(path)}' resolves outside the FileIO root through a symbolic link; remove the link`, {
+          context: { location: printable(path) },
+        });
+      }
+      return;
+    }
+  }
+
+  /** The root with symlinks resolved, cached once it exists. */
+  async #resolveRealRoot(root: string): Promise<string | undefined> {
+    if (this.#realRoot !== undefined) return this.#realRoot;
+    try {
+      this.#realRoot = await realpath(root);
+      return this.#realRoot;
+    } catch {
+      return undefined;
     }
   }
 

@@ -206,11 +206,11 @@ export class S3FileIO implements FileIO {
     );
   }
 
-  write(location: string, data: WriteInput, options: WriteOptions = {}): Promise<FileStat> {
+  async write(location: string, data: WriteInput, options: WriteOptions = {}): Promise<FileStat> {
     return this.#uploadTo(this.#loc(location), data, options, false);
   }
 
-  createIfAbsent(location: string, data: WriteInput, options: WriteOptions = {}): Promise<FileStat> {
+  async createIfAbsent(location: string, data: WriteInput, options: WriteOptions = {}): Promise<FileStat> {
     return this.#uploadTo(this.#loc(location), data, options, true);
   }
 

@@ -71,3 +71,17 @@ describe('LocalFileIO specifics', () => {
     await expect(io.read('adir')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('LocalFileIO with a root that does not exist yet', () => {
+  it('reports missing objects as missing, and creates the root on first write', async () => {
+    const io = new LocalFileIO({ root: join(dir, 'not', 'yet') });
+    expect(await io.exists('a/b')).toBe(false);
+    await expect(io.read('a/b')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(io.stat('a/b')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const listed: string[] = [];
+    for await (const f of io.list('')) listed.push(f.location);
+    expect(listed).toEqual([]);
+    await io.write('a/b', 'x');
+    expect(await readFile(join(dir, 'not/yet/a/b'), 'utf8')).toBe('x');
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * `npm run bench [-- workload …] [--quick]`: runs the workloads side by side
+ * with their peers, prints the tables and ratios, and rewrites each
+ * workload's section of docs/BENCHMARKS.md. `--quick` shrinks the data for a
+ * smoke run and does not touch the docs.
+ */
+import { machineLine, renderSection, updateBenchmarksDoc, type Section } from './harness.js';
+import { fileioBench } from './workloads/fileio.js';
+
+const workloads: Record<string, { title: string; run: (quick: boolean) => Promise<Section[]> }> = {
+  fileio: {
+    title: 'FileIO: 1 GiB in 8 MiB objects, local disk and S3',
+    run: (quick) => fileioBench(quick ? { totalBytes: 64 * 1024 * 1024, runs: 1 } : {}),
+  },
+};
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const chosen = args.filter((a) => !a.startsWith('--'));
+const names = chosen.length > 0 ? chosen : Object.keys(workloads);
+
+for (const name of names) {
+  const w = workloads[name];
+  if (w === undefined) {
+    console.error(`unknown workload '${name}'; choose from: ${Object.keys(workloads).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n== ${name}: ${w.title}`);
+  const sections = await w.run(quick);
+  const body = [`## ${w.title}`, '', `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}.`, '', ...sections.map(renderSection)].join('\n');
+  console.log(body);
+  if (!quick) updateBenchmarksDoc('docs/BENCHMARKS.md', name, body);
+}
