@@ -70,6 +70,13 @@ export interface FileIO {
   createIfAbsent(location: string, data: WriteInput, options?: WriteOptions): Promise<FileStat>;
   /** Every object under a key prefix, streamed page by page in UTF-8 byte order. */
   list(prefix: string, options?: ListOptions): AsyncIterable<FileStat>;
+  /**
+   * The child "directories" directly under a prefix ending in `/`: the
+   * distinct `prefix + segment + '/'` of every object below it (S3's
+   * `Delimiter` listing), in UTF-8 byte order. Lets catalogs find namespaces and
+   * tables without walking every data file.
+   */
+  listDirectories(prefix: string, options?: ListOptions): AsyncIterable<string>;
   /** Delete an object; deleting a missing object is not an error. */
   delete(location: string): Promise<void>;
   /** Delete many objects (batched where the store allows). */

@@ -19,14 +19,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { link, lstat, mkdir, open, opendir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, lstat, mkdir, open, opendir, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve as resolvePath, sep } from 'node:path';
 import { AlreadyExistsError, IoError, NotFoundError, ValidationError, isLakeError } from '../errors.js';
 import { compareUtf8 } from '../internal/bytes.js';
 import { printable } from '../internal/uri.js';
 import type { ByteRange, FileIO, FileStat, ListOptions, WriteInput, WriteOptions } from './file-io.js';
 import { LocationResolver } from './resolver.js';
-import { chunksOf, clampRange } from './streams.js';
+import { chunksOf, clampRange, directoryPrefix } from './streams.js';
 
 /** Options for {@link LocalFileIO}. */
 export interface LocalFileIOOptions {
@@ -277,6 +277,26 @@ export class LocalFileIO implements FileIO {
     yield* walk(start, p, options.signal);
   }
 
+  async *listDirectories(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
+    const p = this.#path(directoryPrefix(prefix), true);
+    const dir = p.endsWith('/') ? p.slice(0, -1) || '/' : p;
+    await this.#checkReal(`${dir}/x`);
+    let names: string[];
+    try {
+      names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      throw mapError(e, dir, 'list');
+    }
+    for (const name of names.map((n) => `${n}/`).sort(compareUtf8)) {
+      options.signal?.throwIfAborted();
+      const full = `${dir === '/' ? '' : dir}/${name}`;
+      // Object stores have no empty directories; show a directory only if a file lies below it.
+      if (await hasFile(full.slice(0, -1))) yield fileUri(full);
+    }
+  }
+
   async delete(location: string): Promise<void> {
     const path = this.#path(location);
     await this.#checkReal(path);
@@ -336,6 +356,21 @@ async function* walk(dir: string, prefix: string, signal: AbortSignal | undefine
       }
     }
   }
+}
+
+async function hasFile(dir: string): Promise<boolean> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const e of entries) {
+    if (e.name.includes(LOCAL_TEMP_MARKER)) continue;
+    if (e.isFile() || e.isSymbolicLink()) return true;
+    if (e.isDirectory() && (await hasFile(`${dir}/${e.name}`))) return true;
+  }
+  return false;
 }
 
 function normaliseRoot(root: string): string {

@@ -3,7 +3,7 @@ import { AlreadyExistsError, NotFoundError } from '../errors.js';
 import { compareUtf8 } from '../internal/bytes.js';
 import type { ByteRange, FileIO, FileStat, ListOptions, WriteInput, WriteOptions } from './file-io.js';
 import { LocationResolver } from './resolver.js';
-import { clampRange, collectBytes, streamOf } from './streams.js';
+import { clampRange, collectBytes, directoryPrefix, streamOf } from './streams.js';
 
 interface Entry {
   data: Uint8Array;
@@ -95,6 +95,20 @@ export class MemoryFileIO implements FileIO {
       options.signal?.throwIfAborted();
       const entry = this.#objects.get(key);
       if (entry !== undefined) yield this.#stat(key, entry);
+    }
+  }
+
+  async *listDirectories(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
+    const base = this.#resolver.format(this.#resolver.resolve(directoryPrefix(prefix), true));
+    const dirs = new Set<string>();
+    for (const key of this.#objects.keys()) {
+      if (!key.startsWith(base)) continue;
+      const slash = key.indexOf('/', base.length);
+      if (slash >= 0) dirs.add(key.slice(0, slash + 1));
+    }
+    for (const d of [...dirs].sort(compareUtf8)) {
+      options.signal?.throwIfAborted();
+      yield d;
     }
   }
 

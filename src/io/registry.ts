@@ -108,6 +108,9 @@ export class ResolvingFileIO implements FileIO {
   list(prefix: string, options?: ListOptions): AsyncIterable<FileStat> {
     return this.#io(prefix).list(prefix, options);
   }
+  listDirectories(prefix: string, options?: ListOptions): AsyncIterable<string> {
+    return this.#io(prefix).listDirectories(prefix, options);
+  }
   delete(location: string): Promise<void> {
     return this.#io(location).delete(location);
   }

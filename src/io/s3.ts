@@ -34,6 +34,7 @@ import { LocationResolver } from './resolver.js';
 import { mapS3Error, statusOf } from './s3/errors.js';
 import { parseS3Properties, type S3Encryption, type S3StaticCredentials } from './s3/properties.js';
 import { upload } from './s3/upload.js';
+import { directoryPrefix } from './streams.js';
 
 export { S3_PROPERTY, parseS3Properties, type S3Encryption, type S3StaticCredentials, type S3PropertySettings } from './s3/properties.js';
 export { mapS3Error } from './s3/errors.js';
@@ -234,6 +235,26 @@ export class S3FileIO implements FileIO {
         if (o.Key === undefined) continue;
         yield statOf(`s3://${loc.bucket}/${o.Key}`, o.Size ?? 0, o.LastModified, o.ETag);
       }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  }
+
+  async *listDirectories(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
+    const loc = this.#loc(directoryPrefix(prefix), true);
+    let token: string | undefined;
+    do {
+      const page = await this.#call(
+        'list',
+        this.#resolver.format(loc),
+        (signal) =>
+          this.#client.send(
+            new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, Delimiter: '/', MaxKeys: Math.min(1000, options.pageSize ?? 1000), ...(token ? { ContinuationToken: token } : {}) }),
+            { abortSignal: signal },
+          ),
+        false,
+        options.signal,
+      );
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) yield `s3://${loc.bucket}/${p.Prefix}`;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
   }

@@ -70,3 +70,9 @@ export function clampRange(range: ByteRange | undefined, size: number): [number,
   const end = length === undefined ? size : Math.min(size, offset + length);
   return [start, Math.max(start, end)];
 }
+
+/** A directory prefix must end in '/' (or be empty, meaning the root). */
+export function directoryPrefix(prefix: string): string {
+  if (prefix === '' || prefix.endsWith('/')) return prefix;
+  throw new ValidationError(`directory prefix '${prefix.slice(0, 200)}' must end with '/'`, { context: { prefix: prefix.slice(0, 200) } });
+}

@@ -274,6 +274,24 @@ export function fileIOContract(name: string, make: () => Promise<ContractTarget>
       for await (const f of io.list('x/a/')) expect(f.size).toBe(5);
     }));
 
+    it('lists the child directories under a prefix', withIO(async ({ io, root }) => {
+      for (const k of ['w/ns1/t1/metadata/v1.json', 'w/ns1/t2/data/x', 'w/ns2/y', 'w/file', 'w/é/z', 'w/ns10/q']) await io.write(k, 'x');
+      const dirs: string[] = [];
+      for await (const d of io.listDirectories('w/')) dirs.push(d);
+      expect(dirs).toEqual([`${root}w/ns1/`, `${root}w/ns10/`, `${root}w/ns2/`, `${root}w/é/`]);
+      const sub: string[] = [];
+      for await (const d of io.listDirectories(`${root}w/ns1/`, { pageSize: 1 })) sub.push(d);
+      expect(sub).toEqual([`${root}w/ns1/t1/`, `${root}w/ns1/t2/`]);
+      const none: string[] = [];
+      for await (const d of io.listDirectories('nothing/')) none.push(d);
+      expect(none).toEqual([]);
+      await io.delete('w/ns2/y');
+      const after: string[] = [];
+      for await (const d of io.listDirectories('w/')) after.push(d);
+      expect(after).not.toContain(`${root}w/ns2/`);
+      expect(await codeOf(io.listDirectories('w')[Symbol.asyncIterator]().next())).toBe('VALIDATION');
+    }));
+
     it('deletes idempotently, one or many', withIO(async ({ io }) => {
       await io.write('d/1', '1');
       await io.write('d/2', '2');
