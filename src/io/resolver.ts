@@ -72,7 +72,7 @@ export class LocationResolver {
     if (root === undefined) return;
     const inside =
       loc.bucket === root.bucket &&
-      (loc.key.startsWith(root.key) || (isPrefix && root.key.startsWith(loc.key) && loc.key.length >= root.key.length - 1));
+      (loc.key.startsWith(root.key) || `${loc.key}/` === root.key || (isPrefix && root.key.startsWith(loc.key) && loc.key.length >= root.key.length - 1));
     if (!inside) {
       throw new ValidationError(`'${printable(original)}' is outside this FileIO's root ${formatLocation(root)}; use a location under the root`, {
         context: { location: printable(original), root: formatLocation(root) },

@@ -24,6 +24,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
+  type GetObjectCommandOutput,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { IoError, ValidationError } from '../errors.js';
@@ -157,27 +158,32 @@ export class S3FileIO implements FileIO {
   }
 
   async read(location: string, range?: ByteRange): Promise<Uint8Array> {
-    const stream = await this.readStream(location, range);
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    // The body is read inside the retried call, so a connection dropped mid-body is retried too.
+    const body = await this.#get(location, range, async (out) => (out.Body === undefined ? new Uint8Array(0) : out.Body.transformToByteArray()));
+    return body ?? new Uint8Array(0);
   }
 
   async readStream(location: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
+    const stream = await this.#get(location, range, async (out) => out.Body?.transformToWebStream() as ReadableStream<Uint8Array> | undefined);
+    return stream ?? new ReadableStream({ start: (c) => c.close() });
+  }
+
+  /** GET an object or range and hand the response to `take`; `undefined` for an empty range. */
+  async #get<T>(location: string, range: ByteRange | undefined, take: (out: GetObjectCommandOutput) => Promise<T>): Promise<T | undefined> {
     const loc = this.#loc(location);
     const uri = this.#resolver.format(loc);
     const header = rangeHeader(range);
     if (header === null) {
       await this.stat(uri); // an empty range of a missing object is still NotFound
-      return new ReadableStream({ start: (c) => c.close() });
+      return undefined;
     }
     try {
-      const out = await this.#call('read', uri, (signal) =>
-        this.#client.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...(header ? { Range: header } : {}) }), { abortSignal: signal }),
+      return await this.#call('read', uri, async (signal) =>
+        take(await this.#client.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...(header ? { Range: header } : {}) }), { abortSignal: signal })),
       );
-      if (out.Body === undefined) return new ReadableStream({ start: (c) => c.close() });
-      return out.Body.transformToWebStream() as ReadableStream<Uint8Array>;
     } catch (e) {
       // 416: the range starts at or past the end; clamp to empty like the other FileIOs.
-      if (statusOf((e as { cause?: unknown }).cause) === 416) return new ReadableStream({ start: (c) => c.close() });
+      if (statusOf((e as { cause?: unknown }).cause) === 416) return undefined;
       throw e;
     }
   }
