@@ -12,6 +12,8 @@ export interface Candidate {
   name: string;
   /** One run; returns nothing. Timed from call to settle. */
   run: () => Promise<void>;
+  /** Untimed preparation before each run (e.g. clearing the previous run's output). */
+  setup?: () => Promise<void>;
 }
 
 /** Medians of one comparison. */
@@ -46,12 +48,18 @@ export function median(xs: number[]): number {
  * `bytes` (per run) turns times into MiB/s.
  */
 export async function compare(candidates: Candidate[], opts: { runs: number; bytes?: number; warmup?: boolean }): Promise<Row[]> {
-  if (opts.warmup ?? true) for (const c of candidates) await c.run();
+  if (opts.warmup ?? true) {
+    for (const c of candidates) {
+      await c.setup?.();
+      await c.run();
+    }
+  }
   const samples = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   for (let i = 0; i < opts.runs; i++) {
     // Rotate the order each round so no candidate always runs first.
     for (let j = 0; j < candidates.length; j++) {
       const c = candidates[(i + j) % candidates.length]!;
+      await c.setup?.();
       const t0 = performance.now();
       await c.run();
       samples.get(c.name)!.push(performance.now() - t0);

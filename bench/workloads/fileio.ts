@@ -5,7 +5,7 @@
  * (ratio ≥ 0.9).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -38,15 +38,16 @@ export async function fileioBench(opts: { totalBytes?: number; runs?: number } =
   try {
     const io = new LocalFileIO({ root: dir, fsync: false });
     const durable = new LocalFileIO({ root: dir, fsync: true });
-    await mkdir(join(dir, 'raw'), { recursive: true });
-    await mkdir(join(dir, 'rawsync'), { recursive: true });
+    // Lake files are immutable: every run writes fresh names; the previous run's files are removed untimed.
+    const fresh = (name: string) => () => rm(join(dir, name), { recursive: true, force: true }).then(async () => void (await mkdir(join(dir, name), { recursive: true })));
     const writes = await compare(
       [
-        { name: 'lakekit LocalFileIO.write (fsync off)', run: () => pool(count, width, async (i) => void (await io.write(`lk/${i}`, data))) },
-        { name: 'node:fs writeFile', run: () => pool(count, width, (i) => writeFile(join(dir, 'raw', String(i)), data)) },
-        { name: 'lakekit LocalFileIO.write (fsync on, default)', run: () => pool(count, width, async (i) => void (await durable.write(`lks/${i}`, data))) },
+        { name: 'lakekit LocalFileIO.write (fsync off)', setup: fresh('lk'), run: () => pool(count, width, async (i) => void (await io.write(`lk/${i}`, data))) },
+        { name: 'node:fs writeFile', setup: fresh('raw'), run: () => pool(count, width, (i) => writeFile(join(dir, 'raw', String(i)), data)) },
+        { name: 'lakekit LocalFileIO.write (fsync on, default)', setup: fresh('lks'), run: () => pool(count, width, async (i) => void (await durable.write(`lks/${i}`, data))) },
         {
           name: 'node:fs open+write+fsync',
+          setup: fresh('rawsync'),
           run: () =>
             pool(count, width, async (i) => {
               const fh = await open(join(dir, 'rawsync', String(i)), 'w');
@@ -100,13 +101,11 @@ export async function fileioBench(opts: { totalBytes?: number; runs?: number } =
     };
     const writes = await compare(
       [
-        { name: 'lakekit S3FileIO.write', run: async () => (await clear('lk'), await pool(count, width, async (i) => void (await io.write(`lk/${i}`, data)))) },
+        { name: 'lakekit S3FileIO.write', setup: () => clear('lk'), run: () => pool(count, width, async (i) => void (await io.write(`lk/${i}`, data))) },
         {
           name: '@aws-sdk/client-s3 PutObject',
-          run: async () => (
-            await clear('raw'),
-            await pool(count, width, async (i) => void (await client.send(new PutObjectCommand({ Bucket: 'bench', Key: `raw/${i}`, Body: data, ContentLength: data.byteLength }))))
-          ),
+          setup: () => clear('raw'),
+          run: () => pool(count, width, async (i) => void (await client.send(new PutObjectCommand({ Bucket: 'bench', Key: `raw/${i}`, Body: data, ContentLength: data.byteLength })))),
         },
       ],
       { runs, bytes },
@@ -115,7 +114,7 @@ export async function fileioBench(opts: { totalBytes?: number; runs?: number } =
       title: 'FileIO write, S3 (moto server on 127.0.0.1)',
       subject: 'lakekit S3FileIO.write',
       rows: writes,
-      notes: [note, 'both sides use the same S3Client; each run first deletes its previous objects (included in both timings alike)', 'moto is a Python server, so absolute numbers are moto\'s, not S3\'s; the ratio is the point'],
+      notes: [note, 'both sides use the same S3Client; before each run its previous objects are deleted (untimed)', 'moto is a Python server, so absolute numbers are moto\'s, not S3\'s; the ratio is the point'],
       targets: [{ peer: '@aws-sdk/client-s3 PutObject', minRatio: 0.9, description: 'lakekit ≥ 0.9 × raw client-s3' }],
     });
     const reads = await compare(
