@@ -79,8 +79,8 @@ print(json.dumps({"fields": [[f.name, f.dataType.simpleString(), f.nullable] for
     expect(afterSpark.metadata.tableUuid).toBe(created.metadata.tableUuid);
     const snap = currentSnapshot(afterSpark.metadata)!;
     expect(typeof snap.snapshotId).toBe('bigint');
-    expect(snap.summary.operation).toBe('append');
-    expect(snap.summary['added-records']).toBe('3');
+    expect(snap.summary?.operation).toBe('append');
+    expect(snap.summary?.['added-records']).toBe('3');
     // Spark's hadoop catalog logs plain paths ('/tmp/…'); both spellings name the same file.
     expect(afterSpark.metadata.metadataLog.map((e) => catalog.io.resolve(e.metadataFile))).toEqual([created.metadataLocation]);
     expect((await readFile(join(dir, 'db/tx/metadata/version-hint.text'), 'utf8')).trim()).toBe('2');
