@@ -99,7 +99,9 @@ function dateParts(y: string, m: string, d: string, what: string, text: string, 
 export function parseDate(text: string): number {
   const m = DATE.exec(text);
   if (!m) bad('date', text, '"2017-11-16"');
-  return dateParts(m[1]!, m[2]!, m[3]!, 'date', text, '"2017-11-16"');
+  const days = dateParts(m[1]!, m[2]!, m[3]!, 'date', text, '"2017-11-16"');
+  if (days < -2147483648 || days > 2147483647) bad('date', text, 'a year within ±5 million years of 1970');
+  return days;
 }
 
 /** How to print the fraction of a second. */
@@ -198,5 +200,6 @@ export function parseTimestamp(text: string, unit: TimestampUnit): ParsedTimesta
     nanos -= BigInt(offsetMinutes) * 60_000_000_000n;
   }
   const value = unit === 'us' ? floorDiv(nanos, 1000n) : nanos;
+  if (value < -(2n ** 63n) || value >= 2n ** 63n) bad('timestamp', text, `a value that fits a 64-bit count of ${unit === 'us' ? 'micro' : 'nano'}seconds`);
   return offsetMinutes === undefined ? { value } : { value, offsetMinutes };
 }
