@@ -10,6 +10,8 @@ export const entries = {
   'io/index': 'src/io/index.ts',
   'io/local': 'src/io/local.ts',
   'io/s3': 'src/io/s3.ts',
+  'iceberg/index': 'src/iceberg/index.ts',
+  'catalog/index': 'src/catalog/index.ts',
 };
 
 export default defineConfig({
