@@ -1,0 +1,144 @@
+/**
+ * Indexing follows apache-arrow's slicing: a sliced Data keeps `offset` for
+ * its null bitmap and boolean bits, while value, offset and dictionary-key
+ * buffers (and struct / fixed-size-list children) are already sliced.
+ *
+ * Gather rows of Arrow data by index ("take"), for every Arrow type lakekit
+ * writes: fixed-width numbers and temporals, decimals, booleans, strings and
+ * binaries (32- and 64-bit offsets), fixed-size binary, dictionaries, lists,
+ * fixed-size lists, maps and structs. apache-arrow has no take kernel; the
+ * partitioned writer needs one to split a batch into one batch per partition
+ * without going through JavaScript row objects.
+ */
+import { Data, RecordBatch, Type, makeData, type DataType } from 'apache-arrow';
+import type { TypeMap } from 'apache-arrow';
+
+function isValid(data: Data, i: number): boolean {
+  const bitmap = data.nullBitmap;
+  if (data.nullCount === 0 || bitmap === undefined || bitmap.length === 0) return true;
+  const j = data.offset + i;
+  return ((bitmap[j >> 3]! >> (j & 7)) & 1) === 1;
+}
+
+function takeBitmap(data: Data, indices: Uint32Array): { nullBitmap: Uint8Array | undefined; nullCount: number } {
+  if (data.nullCount === 0) return { nullBitmap: undefined, nullCount: 0 };
+  const out = new Uint8Array((indices.length + 7) >> 3);
+  let nulls = 0;
+  for (let k = 0; k < indices.length; k++) {
+    if (isValid(data, indices[k]!)) out[k >> 3]! |= 1 << (k & 7);
+    else nulls++;
+  }
+  return { nullBitmap: out, nullCount: nulls };
+}
+
+function takeBits(bits: Uint8Array, offset: number, indices: Uint32Array): Uint8Array {
+  const out = new Uint8Array((indices.length + 7) >> 3);
+  for (let k = 0; k < indices.length; k++) {
+    const j = offset + indices[k]!;
+    if ((bits[j >> 3]! >> (j & 7)) & 1) out[k >> 3]! |= 1 << (k & 7);
+  }
+  return out;
+}
+
+type Offsets = Int32Array | BigInt64Array;
+
+/** Gather variable-length values (strings, binaries): new offsets plus the copied bytes. */
+function takeVarBinary(data: Data, indices: Uint32Array): { valueOffsets: Offsets; data: Uint8Array } {
+  const offsets = data.valueOffsets as Offsets;
+  const values = data.values as Uint8Array;
+  const big = offsets instanceof BigInt64Array;
+  const start = (i: number) => Number(offsets[i]!);
+  let total = 0;
+  for (let k = 0; k < indices.length; k++) total += start(indices[k]! + 1) - start(indices[k]!);
+  const outOffsets = big ? new BigInt64Array(indices.length + 1) : new Int32Array(indices.length + 1);
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const a = start(indices[k]!);
+    const b = start(indices[k]! + 1);
+    out.set(values.subarray(a, b), pos);
+    pos += b - a;
+    if (big) (outOffsets as BigInt64Array)[k + 1] = BigInt(pos);
+    else (outOffsets as Int32Array)[k + 1] = pos;
+  }
+  return { valueOffsets: outOffsets, data: out };
+}
+
+/** Gather list-like children: new offsets and the child indices to take. */
+function takeListOffsets(data: Data, indices: Uint32Array): { valueOffsets: Offsets; childIndices: Uint32Array } {
+  const offsets = data.valueOffsets as Offsets;
+  const big = offsets instanceof BigInt64Array;
+  const at = (i: number) => Number(offsets[i]!);
+  let total = 0;
+  for (let k = 0; k < indices.length; k++) total += at(indices[k]! + 1) - at(indices[k]!);
+  const outOffsets = big ? new BigInt64Array(indices.length + 1) : new Int32Array(indices.length + 1);
+  const childIndices = new Uint32Array(total);
+  let pos = 0;
+  for (let k = 0; k < indices.length; k++) {
+    for (let c = at(indices[k]!); c < at(indices[k]! + 1); c++) childIndices[pos++] = c;
+    if (big) (outOffsets as BigInt64Array)[k + 1] = BigInt(pos);
+    else (outOffsets as Int32Array)[k + 1] = pos;
+  }
+  return { valueOffsets: outOffsets, childIndices };
+}
+
+/** A copy of `data` holding the rows at `indices`, in that order. */
+export function takeData<T extends DataType>(data: Data<T>, indices: Uint32Array): Data<T> {
+  const type = data.type as DataType;
+  const length = indices.length;
+  for (let k = 0; k < length; k++) {
+    if (indices[k]! >= data.length) throw new RangeError(`row index ${indices[k]} is out of range for ${data.length} rows`);
+  }
+  const { nullBitmap, nullCount } = takeBitmap(data, indices);
+  const base = { type, length, nullCount, ...(nullBitmap === undefined ? {} : { nullBitmap }) };
+  switch (type.typeId) {
+    case Type.Null:
+      return makeData({ type, length, nullCount: length } as never) as Data<T>;
+    case Type.Bool:
+      return makeData({ ...base, data: takeBits(data.values as Uint8Array, data.offset, indices) } as never) as Data<T>;
+    case Type.Utf8:
+    case Type.Binary:
+    case Type.LargeUtf8:
+    case Type.LargeBinary: {
+      const taken = takeVarBinary(data, indices);
+      return makeData({ ...base, valueOffsets: taken.valueOffsets, data: taken.data } as never) as Data<T>;
+    }
+    case Type.Dictionary: {
+      const keys = data.values as ArrayLike<number> & { constructor: new (n: number) => ArrayLike<number> & Record<number, number> };
+      const out = new keys.constructor(length);
+      for (let k = 0; k < length; k++) out[k] = keys[indices[k]!]!;
+      return makeData({ ...base, data: out, dictionary: data.dictionary } as never) as Data<T>;
+    }
+    case Type.List:
+    case Type.Map: {
+      const { valueOffsets, childIndices } = takeListOffsets(data, indices);
+      const child = takeData(data.children[0]!, childIndices);
+      return makeData({ ...base, valueOffsets, child } as never) as Data<T>;
+    }
+    case Type.FixedSizeList: {
+      const size = (type as unknown as { listSize: number }).listSize;
+      const childIndices = new Uint32Array(length * size);
+      for (let k = 0; k < length; k++) for (let c = 0; c < size; c++) childIndices[k * size + c] = indices[k]! * size + c;
+      return makeData({ ...base, child: takeData(data.children[0]!, childIndices) } as never) as Data<T>;
+    }
+    case Type.Struct:
+      return makeData({ ...base, children: data.children.map((c) => takeData(c, indices)) } as never) as Data<T>;
+    default: {
+      // Fixed-width: numbers, temporals, decimals, fixed-size binary, intervals.
+      const values = data.values as unknown as ArrayLike<unknown> & { constructor: new (n: number) => Record<number, unknown> };
+      const stride = data.stride;
+      const out = new values.constructor(length * stride);
+      for (let k = 0; k < length; k++) {
+        const src = indices[k]! * stride;
+        for (let s = 0; s < stride; s++) out[k * stride + s] = values[src + s];
+      }
+      return makeData({ ...base, data: out } as never) as Data<T>;
+    }
+  }
+}
+
+/** The rows of a record batch at `indices`, in that order. */
+export function takeRows<T extends TypeMap>(batch: RecordBatch<T>, indices: Uint32Array): RecordBatch<T> {
+  const struct = takeData(batch.data, indices);
+  return new RecordBatch(batch.schema, struct);
+}
