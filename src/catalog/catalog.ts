@@ -5,6 +5,7 @@
  * requirements plus updates — so table code never depends on which catalog
  * it talks to.
  */
+import type { FileIO } from '../io/file-io.js';
 import type { TableMetadata } from '../iceberg/spec/metadata.js';
 import type { PartitionSpec } from '../iceberg/spec/partition.js';
 import type { Schema } from '../iceberg/spec/schema.js';
@@ -82,4 +83,10 @@ export interface Catalog {
    * state. With an `assert-create` requirement this creates the table.
    */
   commitTable(identifier: TableIdentifier, requirements: readonly TableRequirement[], updates: readonly TableUpdate[]): Promise<LoadTableResult>;
+  /**
+   * The FileIO to read and write a loaded table's files with: the catalog's own
+   * storage, or one built from the properties the catalog handed out for the
+   * table (e.g. vended `s3.*` credentials in `result.config`).
+   */
+  fileIO(result: LoadTableResult): FileIO;
 }

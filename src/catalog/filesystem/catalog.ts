@@ -82,6 +82,11 @@ export class FileSystemCatalog implements Catalog {
     return `${this.tableLocation(id)}/metadata/`;
   }
 
+  /** Tables of this catalog live in its own storage. */
+  fileIO(_result: LoadTableResult): FileIO {
+    return this.io;
+  }
+
   // ---- namespaces ---------------------------------------------------------
 
   async *listNamespaces(parent: Namespace = []): AsyncIterable<Namespace> {

@@ -1,0 +1,154 @@
+/**
+ * A loaded Iceberg table: its current metadata, the catalog that commits for
+ * it and the FileIO that reads and writes its files. Operations (appends,
+ * deletes, schema and spec evolution, maintenance) commit through
+ * {@link Table.commit}, which re-plans them on conflicts.
+ */
+import type { Catalog, LoadTableResult } from '../../catalog/catalog.js';
+import { identifierToString, tableIdentifier, type TableIdentifier } from '../../catalog/identifier.js';
+import { ValidationError } from '../../errors.js';
+import type { FileIO } from '../../io/file-io.js';
+import {
+  currentSchema,
+  currentSnapshot,
+  defaultSortOrder,
+  defaultSpec,
+  schemaById,
+  snapshotById,
+  snapshotByRef,
+  specById,
+  type TableMetadata,
+} from '../spec/metadata.js';
+import type { PartitionSpec } from '../spec/partition.js';
+import type { Schema } from '../spec/schema.js';
+import type { Snapshot, SnapshotRef } from '../spec/snapshot.js';
+import type { SortOrder } from '../spec/sort-order.js';
+import { commitWithRetry, type CommitPlan, type CommitRetryOptions } from './commit.js';
+
+/**
+ * An Iceberg table.
+ *
+ * @example
+ * ```ts
+ * const table = await Table.load(catalog, 'gold.daily_kpis');
+ * console.log(table.schema().fields.map((f) => f.name), table.currentSnapshot()?.snapshotId);
+ * ```
+ */
+export class Table {
+  #state: LoadTableResult;
+  readonly catalog: Catalog;
+  readonly io: FileIO;
+
+  constructor(catalog: Catalog, state: LoadTableResult, io?: FileIO) {
+    this.catalog = catalog;
+    this.#state = state;
+    this.io = io ?? catalog.fileIO(state);
+  }
+
+  /** Load a table by identifier (`'ns.table'` or an identifier object). */
+  static async load(catalog: Catalog, id: string | TableIdentifier): Promise<Table> {
+    return new Table(catalog, await catalog.loadTable(tableIdentifier(id)));
+  }
+
+  get identifier(): TableIdentifier {
+    return this.#state.identifier;
+  }
+  /** `namespace.table`. */
+  get name(): string {
+    return identifierToString(this.#state.identifier);
+  }
+  get metadata(): TableMetadata {
+    return this.#state.metadata;
+  }
+  get metadataLocation(): string | undefined {
+    return this.#state.metadataLocation;
+  }
+  /** The table's base location (no trailing slash). */
+  get location(): string {
+    return this.#state.metadata.location.replace(/\/+$/, '');
+  }
+  get properties(): Readonly<Record<string, string>> {
+    return this.#state.metadata.properties;
+  }
+  /** The state last loaded or committed. */
+  get state(): LoadTableResult {
+    return this.#state;
+  }
+
+  /** The current schema, or the one with `schemaId`. */
+  schema(schemaId?: number): Schema {
+    if (schemaId === undefined) return currentSchema(this.metadata);
+    const s = schemaById(this.metadata, schemaId);
+    if (s === undefined) throw new ValidationError(`table ${this.name} has no schema ${schemaId}; known: ${this.metadata.schemas.map((x) => x.schemaId).join(', ')}`);
+    return s;
+  }
+
+  /** The default partition spec, or the one with `specId`. */
+  spec(specId?: number): PartitionSpec {
+    if (specId === undefined) return defaultSpec(this.metadata);
+    const s = specById(this.metadata, specId);
+    if (s === undefined) throw new ValidationError(`table ${this.name} has no partition spec ${specId}`);
+    return s;
+  }
+
+  /** Partition specs by id. */
+  specsById(): Map<number, PartitionSpec> {
+    return new Map(this.metadata.partitionSpecs.map((s) => [s.specId, s]));
+  }
+
+  sortOrder(): SortOrder {
+    return defaultSortOrder(this.metadata);
+  }
+
+  currentSnapshot(): Snapshot | undefined {
+    return currentSnapshot(this.metadata);
+  }
+
+  /** A snapshot by id; `ValidationError` if the table has no such snapshot. */
+  snapshot(snapshotId: bigint): Snapshot {
+    const s = snapshotById(this.metadata, snapshotId);
+    if (s === undefined) throw new ValidationError(`table ${this.name} has no snapshot ${snapshotId}; see table.snapshots()`);
+    return s;
+  }
+
+  /** The snapshot a branch or tag points at. */
+  snapshotByRef(ref: string): Snapshot | undefined {
+    return snapshotByRef(this.metadata, ref);
+  }
+
+  snapshots(): readonly Snapshot[] {
+    return this.metadata.snapshots;
+  }
+
+  refs(): Readonly<Record<string, SnapshotRef>> {
+    return this.metadata.refs;
+  }
+
+  /** Reload from the catalog. */
+  async refresh(): Promise<this> {
+    this.#state = await this.catalog.loadTable(this.identifier);
+    return this;
+  }
+
+  /**
+   * Commit a change planned against the current state; on a conflict the
+   * table is reloaded and `plan` runs again. Updates this table's state.
+   */
+  async commit(plan: (current: LoadTableResult, attempt: number) => Promise<CommitPlan> | CommitPlan, options?: CommitRetryOptions): Promise<this> {
+    this.#state = await commitWithRetry(this.catalog, this.identifier, this.#state, plan, options);
+    return this;
+  }
+
+  /** Set and remove table properties in one commit. */
+  async updateProperties(set: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<this> {
+    const clash = remove.filter((k) => k in set);
+    if (clash.length > 0) throw new ValidationError(`properties ${clash.join(', ')} are both set and removed; do one or the other`);
+    return this.commit(() => ({
+      requirements: [],
+      updates: [
+        ...(Object.keys(set).length > 0 ? [{ action: 'set-properties' as const, updates: set }] : []),
+        ...(remove.length > 0 ? [{ action: 'remove-properties' as const, removals: remove }] : []),
+      ],
+    }));
+  }
+}
