@@ -25,6 +25,7 @@ import {
   ListObjectsV2Command,
   S3Client,
   type GetObjectCommandOutput,
+  type ListObjectsV2CommandOutput,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { IoError, ValidationError } from '../errors.js';
@@ -223,44 +224,28 @@ export class S3FileIO implements FileIO {
 
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<FileStat> {
     const loc = this.#loc(prefix, true);
-    const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
-    let token: string | undefined;
-    do {
-      const page = await this.#call(
-        'list',
-        this.#resolver.format(loc),
-        (signal) =>
-          this.#client.send(
-            new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, MaxKeys: pageSize, ...(token ? { ContinuationToken: token } : {}) }),
-            { abortSignal: signal },
-          ),
-        false,
-        options.signal,
-      );
+    for await (const page of this.#listPages(loc, options, undefined)) {
       for (const o of page.Contents ?? []) {
-        if (o.Key === undefined) continue;
-        yield statOf(`s3://${loc.bucket}/${o.Key}`, o.Size ?? 0, o.LastModified, o.ETag);
+        if (o.Key !== undefined) yield statOf(`s3://${loc.bucket}/${o.Key}`, o.Size ?? 0, o.LastModified, o.ETag);
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    }
   }
 
   async *listDirectories(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
     const loc = this.#loc(directoryPrefix(prefix), true);
+    for await (const page of this.#listPages(loc, options, '/')) {
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) yield `s3://${loc.bucket}/${p.Prefix}`;
+    }
+  }
+
+  /** ListObjectsV2 pages under a location, following continuation tokens. */
+  async *#listPages(loc: Location, options: ListOptions, delimiter: string | undefined): AsyncIterable<ListObjectsV2CommandOutput> {
+    const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
     let token: string | undefined;
     do {
-      const page = await this.#call(
-        'list',
-        this.#resolver.format(loc),
-        (signal) =>
-          this.#client.send(
-            new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, Delimiter: '/', MaxKeys: Math.min(1000, options.pageSize ?? 1000), ...(token ? { ContinuationToken: token } : {}) }),
-            { abortSignal: signal },
-          ),
-        false,
-        options.signal,
-      );
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) yield `s3://${loc.bucket}/${p.Prefix}`;
+      const request = { Bucket: loc.bucket, Prefix: loc.key, MaxKeys: pageSize, ...(delimiter ? { Delimiter: delimiter } : {}), ...(token ? { ContinuationToken: token } : {}) };
+      const page = await this.#call('list', this.#resolver.format(loc), (signal) => this.#client.send(new ListObjectsV2Command(request), { abortSignal: signal }), false, options.signal);
+      yield page;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
   }

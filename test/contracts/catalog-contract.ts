@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import type { Namespace, TableIdentifier } from '../../src/catalog/identifier.js';
-import { isLakeError, type ErrorCode } from '../../src/errors.js';
+import { isLakeError } from '../../src/errors.js';
+import { codeOf } from '../helpers/errors.js';
 import { buildPartitionSpec } from '../../src/iceberg/spec/partition.js';
 import { newSchema } from '../../src/iceberg/spec/schema.js';
 import { Transforms } from '../../src/iceberg/spec/transforms.js';
@@ -23,16 +24,6 @@ const schema = newSchema([
   optionalField(2, 'account', Types.string),
   optionalField(3, 'ts', Types.timestamptz),
 ]);
-
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | 'OK'> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    if (isLakeError(e)) return e.code;
-    throw e;
-  }
-}
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

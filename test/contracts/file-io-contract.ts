@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLakeError, type ErrorCode } from '../../src/errors.js';
+import { isLakeError } from '../../src/errors.js';
+import { codeOf } from '../helpers/errors.js';
 import type { FileIO } from '../../src/io/file-io.js';
 
 export interface ContractTarget {
@@ -19,16 +20,6 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const bytes = (s: string) => enc.encode(s);
 const text = async (p: Promise<Uint8Array>) => dec.decode(await p);
-
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | 'OK'> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    if (isLakeError(e)) return e.code;
-    throw e;
-  }
-}
 
 async function listAll(io: FileIO, prefix: string, pageSize?: number): Promise<string[]> {
   const out: string[] = [];
