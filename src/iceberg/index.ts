@@ -16,3 +16,4 @@
  */
 export * from './spec/index.js';
 export { type DataFileMetrics, type MetricsMode, DEFAULT_METRICS_MODE, parseMetricsMode, emptyMetrics } from './metrics.js';
+export * from './expressions/index.js';
