@@ -6,7 +6,10 @@
  */
 import type { Catalog, LoadTableResult } from '../../catalog/catalog.js';
 import { identifierToString, tableIdentifier, type TableIdentifier } from '../../catalog/identifier.js';
-import { ValidationError } from '../../errors.js';
+import { ValidationError, isLakeError } from '../../errors.js';
+import type { DataFile } from '../manifest/types.js';
+import { planFiles, type FileScanTask, type ScanOptions } from '../scan/plan.js';
+import { SnapshotProducer, type SnapshotChanges } from './snapshot-producer.js';
 import type { FileIO } from '../../io/file-io.js';
 import {
   currentSchema,
@@ -137,6 +140,33 @@ export class Table {
   async commit(plan: (current: LoadTableResult, attempt: number) => Promise<CommitPlan> | CommitPlan, options?: CommitRetryOptions): Promise<this> {
     this.#state = await commitWithRetry(this.catalog, this.identifier, this.#state, plan, options);
     return this;
+  }
+
+  /**
+   * Commit a new snapshot described by `changes` (re-planned on conflicts).
+   * Files written for attempts that did not land are deleted; after a
+   * CommitStateUnknownError nothing is deleted, since the commit may have landed.
+   */
+  async commitSnapshot(changes: SnapshotChanges): Promise<Snapshot> {
+    const producer = new SnapshotProducer(this.io, changes);
+    try {
+      await this.commit((current) => producer.plan(current.metadata));
+    } catch (e) {
+      if (!isLakeError(e, 'COMMIT_STATE_UNKNOWN')) await producer.cleanUp(false);
+      throw e;
+    }
+    await producer.cleanUp(true);
+    return producer.snapshot!;
+  }
+
+  /** Append data files that are already written (a fast append: existing manifests are carried as they are). */
+  async appendFiles(files: readonly DataFile[], summary: Readonly<Record<string, string>> = {}): Promise<Snapshot> {
+    return this.commitSnapshot({ operation: 'append', addedDataFiles: files, summary });
+  }
+
+  /** The data files a scan must read, with their delete files and residual filters. */
+  planFiles(options: ScanOptions = {}): AsyncIterable<FileScanTask> {
+    return planFiles(this.io, this.metadata, options);
   }
 
   /** Set and remove table properties in one commit. */
