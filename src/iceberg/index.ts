@@ -17,3 +17,4 @@
 export * from './spec/index.js';
 export { type DataFileMetrics, type MetricsMode, DEFAULT_METRICS_MODE, parseMetricsMode, emptyMetrics } from './metrics.js';
 export * from './expressions/index.js';
+export * from './update/index.js';
