@@ -15,8 +15,8 @@ import type { TableRequirement, TableUpdate } from '../spec/table-update.js';
 
 /** What one commit attempt sends to the catalog. */
 export interface CommitPlan {
-  requirements: TableRequirement[];
-  updates: TableUpdate[];
+  requirements: readonly TableRequirement[];
+  updates: readonly TableUpdate[];
 }
 
 /** Retry limits for commits (from table properties by default). */

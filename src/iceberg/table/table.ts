@@ -10,6 +10,11 @@ import { ValidationError, isLakeError } from '../../errors.js';
 import type { DataFile } from '../manifest/types.js';
 import { planFiles, type FileScanTask, type ScanOptions } from '../scan/plan.js';
 import { SnapshotProducer, type SnapshotChanges } from './snapshot-producer.js';
+import type { PendingUpdate } from '../update/pending-update.js';
+import { UpdateSchema, type UpdateSchemaOptions } from '../update/update-schema.js';
+import { UpdatePartitionSpec } from '../update/update-partition-spec.js';
+import { ReplaceSortOrder } from '../update/replace-sort-order.js';
+import { ManageSnapshots } from '../update/manage-snapshots.js';
 import type { FileIO } from '../../io/file-io.js';
 import {
   currentSchema,
@@ -167,6 +172,48 @@ export class Table {
   /** The data files a scan must read, with their delete files and residual filters. */
   planFiles(options: ScanOptions = {}): AsyncIterable<FileScanTask> {
     return planFiles(this.io, this.metadata, options);
+  }
+
+  /**
+   * Commit a recorded metadata change (schema, partition spec, sort order,
+   * properties, branches and tags); it is rebuilt against fresh metadata on
+   * every retry.
+   *
+   * @example
+   * ```ts
+   * await table.apply(new UpdateSchema().addColumn('email', Types.string).renameColumn('acct', 'account'));
+   * ```
+   */
+  async apply(change: PendingUpdate, options?: CommitRetryOptions): Promise<this> {
+    return this.commit((current) => change.build(current.metadata), options);
+  }
+
+  /** Evolve the schema: `table.updateSchema((u) => u.addColumn('email', Types.string))`. */
+  async updateSchema(edit: (u: UpdateSchema) => unknown, options: UpdateSchemaOptions = {}): Promise<this> {
+    const u = new UpdateSchema(options);
+    edit(u);
+    return this.apply(u);
+  }
+
+  /** Evolve the partition spec: `table.updateSpec((u) => u.addField('ts', Transforms.month))`. */
+  async updateSpec(edit: (u: UpdatePartitionSpec) => unknown, options: { caseSensitive?: boolean } = {}): Promise<this> {
+    const u = new UpdatePartitionSpec(options);
+    edit(u);
+    return this.apply(u);
+  }
+
+  /** Replace the sort order: `table.replaceSortOrder((u) => u.asc('ts'))`. */
+  async replaceSortOrder(edit: (u: ReplaceSortOrder) => unknown, options: { caseSensitive?: boolean } = {}): Promise<this> {
+    const u = new ReplaceSortOrder(options);
+    edit(u);
+    return this.apply(u);
+  }
+
+  /** Manage branches, tags and rollbacks: `table.manageSnapshots((m) => m.createTag('eom-2026-10', id))`. */
+  async manageSnapshots(edit: (m: ManageSnapshots) => unknown): Promise<this> {
+    const m = new ManageSnapshots();
+    edit(m);
+    return this.apply(m);
   }
 
   /** Set and remove table properties in one commit. */

@@ -79,3 +79,23 @@ describe('Table', () => {
     expect(commitRetryFromProperties({ 'commit.retry.min-wait-ms': 'nope' }).minWaitMs).toBe(100);
   });
 });
+
+describe('Table metadata operations', () => {
+  it('evolves schema, spec and sort order and tags snapshots through one retrying path', async () => {
+    const { catalog } = await setup();
+    const table = await Table.load(catalog, 'db.t');
+    await table.updateSchema((u) => u.addColumn('ts', Types.timestamptz).addColumn('email', Types.string));
+    await table.updateSpec((u) => u.addField('ts', 'day'));
+    await table.replaceSortOrder((u) => u.asc('id'));
+    expect(table.schema().fields.map((f) => [f.id, f.name])).toEqual([[1, 'id'], [2, 'ts'], [3, 'email']]);
+    expect(table.spec().fields.map((f) => f.name)).toEqual(['ts_day']);
+    expect(table.sortOrder().fields).toHaveLength(1);
+    // A stale copy renames a column after the other copy changed the schema: rebuilt against fresh metadata.
+    const stale = await Table.load(catalog, 'db.t');
+    await table.updateSchema((u) => u.addColumn('note', Types.string));
+    await stale.updateSchema((u) => u.renameColumn('email', 'contact_email'));
+    await table.refresh();
+    expect(table.schema().fields.map((f) => f.name)).toEqual(['id', 'ts', 'contact_email', 'note']);
+    await expect(table.updateSchema((u) => u.deleteColumn('ts'))).rejects.toThrow(/partition/);
+  });
+});
