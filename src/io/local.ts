@@ -102,7 +102,7 @@ export class LocalFileIO implements FileIO {
         dir = dirname(dir);
         continue;
       }
-      if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+      if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) {
         throw new ValidationError(`'${printable(path)}' resolves outside the FileIO root through a symbolic link; remove the link`, {
           context: { location: printable(path) },
         });

@@ -85,3 +85,12 @@ describe('LocalFileIO with a root that does not exist yet', () => {
     expect(await readFile(join(dir, 'not/yet/a/b'), 'utf8')).toBe('x');
   });
 });
+
+describe('LocalFileIO rooted at /', () => {
+  it('reaches every absolute path (no false symlink refusal)', async () => {
+    const io = new LocalFileIO({ root: '/' });
+    await io.write(join(dir, 'at-root.txt'), 'x');
+    expect(await io.exists(`file://${dir}/at-root.txt`)).toBe(true);
+    expect(new TextDecoder().decode(await io.read(join(dir, 'at-root.txt')))).toBe('x');
+  });
+});
