@@ -9,6 +9,10 @@ import { identifierToString, tableIdentifier, type TableIdentifier } from '../..
 import { ValidationError, isLakeError } from '../../errors.js';
 import type { DataFile } from '../manifest/types.js';
 import { planFiles, type FileScanTask, type ScanOptions } from '../scan/plan.js';
+import type { ReadOptions } from '../scan/read.js';
+import { TableScan } from '../scan/table-scan.js';
+import { rowsToArrow } from '../../formats/arrow/rows-to-arrow.js';
+import { writeDataFiles, type ArrowInput, type WriteDataFilesOptions } from '../write/data-writer.js';
 import { SnapshotProducer, type SnapshotChanges } from './snapshot-producer.js';
 import type { PendingUpdate } from '../update/pending-update.js';
 import { UpdateSchema, type UpdateSchemaOptions } from '../update/update-schema.js';
@@ -167,6 +171,27 @@ export class Table {
   /** Append data files that are already written (a fast append: existing manifests are carried as they are). */
   async appendFiles(files: readonly DataFile[], summary: Readonly<Record<string, string>> = {}): Promise<Snapshot> {
     return this.commitSnapshot({ operation: 'append', addedDataFiles: files, summary });
+  }
+
+  /**
+   * Write `data` (Arrow, or row objects converted once) as new data files
+   * partitioned by the default spec, and commit them as one append. If the
+   * commit fails, the new files are deleted.
+   */
+  async append(data: ArrowInput | readonly Record<string, unknown>[], options: WriteDataFilesOptions & { summary?: Readonly<Record<string, string>> } = {}): Promise<Snapshot> {
+    const input = Array.isArray(data) ? rowsToArrow(data as Record<string, unknown>[], this.schema()) : (data as ArrowInput);
+    const files = await writeDataFiles(this.io, this.metadata, input, options);
+    try {
+      return await this.appendFiles(files, options.summary ?? {});
+    } catch (e) {
+      if (!isLakeError(e, 'COMMIT_STATE_UNKNOWN')) await this.io.deleteMany(files.map((f) => f.filePath)).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** A read of the table: `await table.scan({ filter: 'id > 10' }).toRows()`. */
+  scan(options: ReadOptions = {}): TableScan {
+    return new TableScan(this.io, this.metadata, options);
   }
 
   /** The data files a scan must read, with their delete files and residual filters. */

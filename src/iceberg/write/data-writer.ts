@@ -1,0 +1,167 @@
+/**
+ * Writing Arrow data as Iceberg data files: rows are routed to their
+ * partition by the spec's transforms, each partition streams into its own
+ * Parquet writer (rolled at `write.target-file-size-bytes`), bytes flow to
+ * the FileIO with backpressure, and every file comes back as a `DataFile`
+ * with its metrics. Nothing is committed here; on failure every file written
+ * so far is deleted.
+ */
+import { RecordBatch, Table as ArrowTable } from 'apache-arrow';
+import { ValidationError } from '../../errors.js';
+import { columnReader } from '../../formats/arrow/arrow-to-rows.js';
+import { parquetWriteOptionsFromProperties } from '../../formats/parquet/write/options.js';
+import { ParquetWriter } from '../../formats/parquet/write/writer.js';
+import { ChunkQueue } from '../../io/chunk-queue.js';
+import type { FileIO, FileStat } from '../../io/file-io.js';
+import { FileContent, type DataFile } from '../manifest/types.js';
+import { partitionKey } from '../scan/partition-key.js';
+import type { TableMetadata } from '../spec/metadata.js';
+import { currentSchema, defaultSpec } from '../spec/metadata.js';
+import { partitionToPath } from '../spec/partition-path.js';
+import type { PartitionSpec } from '../spec/partition.js';
+import type { Schema } from '../spec/schema.js';
+import { bindTransform } from '../spec/transform-apply.js';
+import { findFieldById } from '../spec/type-index.js';
+import type { Value } from '../spec/values.js';
+import { takeRows } from './take.js';
+
+/** Iceberg's default `write.target-file-size-bytes`: 512 MiB. */
+export const DEFAULT_TARGET_FILE_SIZE_BYTES = 512 * 1024 * 1024;
+
+/** Arrow input accepted by the writers. */
+export type ArrowInput = ArrowTable | RecordBatch | Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+
+async function* batchesOf(input: ArrowInput): AsyncGenerator<RecordBatch> {
+  if (input instanceof ArrowTable) yield* input.batches;
+  else if (input instanceof RecordBatch) yield input;
+  else yield* input as AsyncIterable<RecordBatch>;
+}
+
+interface OpenFile {
+  location: string;
+  partition: Map<number, Value>;
+  writer: ParquetWriter;
+  queue: ChunkQueue;
+  done: Promise<FileStat>;
+}
+
+/** Options for {@link writeDataFiles}. */
+export interface WriteDataFilesOptions {
+  /** Override `write.target-file-size-bytes`. */
+  targetFileSizeBytes?: number;
+  /** Prefix of file names (e.g. a task or job id). */
+  filePrefix?: string;
+}
+
+/**
+ * Write Arrow data as Parquet data files for the table's current schema and
+ * default partition spec. Returns the files (not yet committed).
+ */
+export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input: ArrowInput, options: WriteDataFilesOptions = {}): Promise<DataFile[]> {
+  const schema = currentSchema(metadata);
+  const spec = defaultSpec(metadata);
+  const props = metadata.properties;
+  const target = options.targetFileSizeBytes ?? positive(props['write.target-file-size-bytes']) ?? DEFAULT_TARGET_FILE_SIZE_BYTES;
+  const parquetOptions = parquetWriteOptionsFromProperties(props);
+  const dataDir = (props['write.data.path'] ?? `${metadata.location.replace(/\/+$/, '')}/data`).replace(/\/+$/, '');
+  const prefix = `${options.filePrefix ?? '00000'}-${crypto.randomUUID()}`;
+  const route = partitionRouter(schema, spec);
+  const open = new Map<string, OpenFile>();
+  const finished: DataFile[] = [];
+  const published: string[] = [];
+  let counter = 0;
+
+  const start = (partition: Map<number, Value>, tuple: Value[]): OpenFile => {
+    const dir = spec.fields.length === 0 ? dataDir : `${dataDir}/${partitionToPath(spec, schema, tuple)}`;
+    const location = `${dir}/${prefix}-${String(++counter).padStart(5, '0')}.parquet`;
+    const queue = new ChunkQueue();
+    const done = io.write(location, queue);
+    done.catch(() => undefined); // observed in finish/abort
+    return { location, partition, writer: new ParquetWriter(schema, parquetOptions), queue, done };
+  };
+  const finish = async (f: OpenFile): Promise<void> => {
+    const { chunks, fileSize, metrics } = await f.writer.finish();
+    for (const c of chunks) await f.queue.push(c);
+    f.queue.close();
+    await f.done;
+    published.push(f.location);
+    finished.push({ ...metrics, content: FileContent.Data, filePath: f.location, fileFormat: 'PARQUET', partition: f.partition, fileSizeInBytes: BigInt(fileSize), specId: spec.specId });
+  };
+
+  try {
+    for await (const batch of batchesOf(input)) {
+      if (batch.numRows === 0) continue;
+      for (const group of route(batch)) {
+        let file = open.get(group.key);
+        if (file === undefined) {
+          file = start(group.partition, group.tuple);
+          open.set(group.key, file);
+        }
+        for (const bytes of await file.writer.write(group.batch)) await file.queue.push(bytes);
+        if (file.writer.bytesWritten + file.writer.bufferedBytes >= target) {
+          open.delete(group.key);
+          await finish(file);
+        }
+      }
+    }
+    for (const f of open.values()) await finish(f);
+    open.clear();
+    return finished;
+  } catch (e) {
+    for (const f of open.values()) f.queue.fail(e);
+    await Promise.allSettled([...open.values()].map((f) => f.done));
+    await io.deleteMany(published).catch(() => undefined);
+    throw e;
+  }
+}
+
+function positive(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+interface RoutedGroup {
+  key: string;
+  partition: Map<number, Value>;
+  tuple: Value[];
+  batch: RecordBatch;
+}
+
+/** Splits a batch into one batch per partition of `spec`. */
+export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: RecordBatch) => RoutedGroup[] {
+  if (spec.fields.length === 0) return (batch) => [{ key: '', partition: new Map(), tuple: [], batch }];
+  const fields = spec.fields.map((pf) => {
+    const source = findFieldById(schema, pf.sourceId);
+    if (source === undefined) throw new ValidationError(`partition field ${pf.name} refers to column id ${pf.sourceId}, which is not in the schema`);
+    if (!schema.fields.includes(source)) throw new ValidationError(`partition field ${pf.name} is on a nested column; lakekit writes partitions of top-level columns only`);
+    return { pf, source, apply: bindTransform(pf.transform, source.type) };
+  });
+  return (batch) => {
+    const readers = fields.map(({ source, apply }) => {
+      const column = batch.getChild(source.name);
+      if (column === null) throw new ValidationError(`the data has no column '${source.name}', which the table is partitioned by; add it to the data`);
+      const data = column.data;
+      if (data.length !== 1) throw new ValidationError(`column '${source.name}' has ${data.length} chunks in one batch; pass record batches with one chunk per column`);
+      const read = columnReader(data[0]!, batch.schema.fields.find((f) => f.name === source.name), { decimals: 'bigint' });
+      return (i: number) => {
+        const v = read(i) as Value;
+        return v === null || v === undefined ? null : apply(v);
+      };
+    });
+    const groups = new Map<string, { tuple: Value[]; rows: number[] }>();
+    for (let i = 0; i < batch.numRows; i++) {
+      const tuple = readers.map((r) => r(i));
+      const key = partitionKey(spec.specId, tuple);
+      const g = groups.get(key);
+      if (g === undefined) groups.set(key, { tuple, rows: [i] });
+      else g.rows.push(i);
+    }
+    const out: RoutedGroup[] = [];
+    for (const [key, g] of groups) {
+      const partition = new Map(spec.fields.map((pf, k) => [pf.fieldId, g.tuple[k]!] as const));
+      out.push({ key, partition, tuple: g.tuple, batch: groups.size === 1 ? batch : takeRows(batch, Uint32Array.from(g.rows)) });
+    }
+    return out;
+  };
+}
