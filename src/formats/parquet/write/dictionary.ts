@@ -1,0 +1,139 @@
+/**
+ * Dictionary of byte-array values (strings, binary) for RLE_DICTIONARY
+ * encoding. Values are hashed straight from the Arrow bytes (no JavaScript
+ * strings are made): a murmur3-style hash over 4-byte words into an
+ * open-addressing table; entries are copied into the dictionary's own buffer
+ * so it outlives the batches it was built from.
+ */
+import { ByteBuffer, type IntBuffer } from './buffer.js';
+
+/** Byte-array dictionary with its PLAIN encoding built as entries arrive. */
+export class BytesDictionary {
+  /** PLAIN encoding of the entries (4-byte length + bytes each): the dictionary page body. */
+  readonly plain = new ByteBuffer(1 << 16);
+  size = 0;
+  /** Start of each entry's bytes in `plain` (after its length prefix). */
+  private start = new Int32Array(1024);
+  private len = new Int32Array(1024);
+  private hash = new Int32Array(1024);
+  private slots = new Int32Array(2048);
+  private mask = 2047;
+
+  /** Bytes of the dictionary page. */
+  get byteSize(): number {
+    return this.plain.length;
+  }
+
+  /** Start and length of entry `i` in `plain.bytes`. */
+  entry(i: number): [start: number, length: number] {
+    return [this.start[i]!, this.len[i]!];
+  }
+
+  /**
+   * Append the dictionary indexes of values `[v0, v1)` (at `sel[v]` or `v`
+   * in `offsets`/`data`) to `out`, adding new entries.
+   */
+  encode(offsets: Int32Array, data: Uint8Array, sel: Int32Array | null, v0: number, v1: number, out: IntBuffer): void {
+    out.ensure(v1 - v0);
+    const idx = out.values;
+    let o = out.length;
+    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    // Hot loop: table fields in locals, refreshed after an insert (which may grow them).
+    let slots = this.slots;
+    let mask = this.mask;
+    let hashes = this.hash;
+    let lens = this.len;
+    let starts = this.start;
+    let dict = this.plain.bytes;
+    let ddv = new DataView(dict.buffer, dict.byteOffset, dict.byteLength);
+    for (let v = v0; v < v1; v++) {
+      const r = sel === null ? v : sel[v]!;
+      const s = offsets[r]!;
+      const e = offsets[r + 1]!;
+      const len = e - s;
+      const e4 = s + (len & ~3);
+      let h = len;
+      let k = s;
+      for (; k < e4; k += 4) {
+        let x = dv.getUint32(k, true);
+        x = Math.imul(x, 0xcc9e2d51);
+        x = (x << 15) | (x >>> 17);
+        h ^= Math.imul(x, 0x1b873593);
+        h = (h << 13) | (h >>> 19);
+        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+      }
+      for (; k < e; k++) h = Math.imul(h ^ data[k]!, 0x01000193);
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      let p = h & mask;
+      let found = -1;
+      for (;;) {
+        const slot = slots[p]!;
+        if (slot === 0) break;
+        const d = slot - 1;
+        if (hashes[d] === h && lens[d] === len) {
+          const ds = starts[d]!;
+          let q = 0;
+          const l4 = len & ~3;
+          while (q < l4 && ddv.getUint32(ds + q, true) === dv.getUint32(s + q, true)) q += 4;
+          if (q === l4) while (q < len && dict[ds + q] === data[s + q]) q++;
+          if (q === len) {
+            found = d;
+            break;
+          }
+        }
+        p = (p + 1) & mask;
+      }
+      if (found < 0) {
+        found = this.add(data, s, len, h, p);
+        slots = this.slots;
+        mask = this.mask;
+        hashes = this.hash;
+        lens = this.len;
+        starts = this.start;
+        if (dict !== this.plain.bytes) {
+          dict = this.plain.bytes;
+          ddv = new DataView(dict.buffer, dict.byteOffset, dict.byteLength);
+        }
+      }
+      idx[o++] = found;
+    }
+    out.length = o;
+  }
+
+  private add(data: Uint8Array, s: number, len: number, h: number, slot: number): number {
+    const d = this.size++;
+    if (d >= this.start.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.start = grow(this.start);
+      this.len = grow(this.len);
+      this.hash = grow(this.hash);
+    }
+    this.plain.int32LE(len);
+    this.start[d] = this.plain.length;
+    this.plain.append(data.subarray(s, s + len));
+    this.len[d] = len;
+    this.hash[d] = h;
+    this.slots[slot] = d + 1;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return d;
+  }
+
+  private rehash(): void {
+    const cap = this.slots.length * 2;
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let d = 0; d < this.size; d++) {
+      let q = this.hash[d]! & this.mask;
+      while (this.slots[q] !== 0) q = (q + 1) & this.mask;
+      this.slots[q] = d + 1;
+    }
+  }
+}
