@@ -6,11 +6,16 @@
  */
 import { machineLine, renderSection, updateBenchmarksDoc, type Section } from './harness.js';
 import { fileioBench } from './workloads/fileio.js';
+import { parquetEncodeBench } from './workloads/parquet-encode.js';
 
 const workloads: Record<string, { title: string; run: (quick: boolean) => Promise<Section[]> }> = {
   fileio: {
     title: 'FileIO: 1 GiB in 8 MiB objects, local disk and S3',
     run: (quick) => fileioBench(quick ? { totalBytes: 64 * 1024 * 1024, runs: 1 } : {}),
+  },
+  'parquet-encode': {
+    title: 'Parquet encoding: 1M-row transactions table, same Arrow input',
+    run: (quick) => parquetEncodeBench(quick ? { rows: 100_000, runs: 1 } : {}),
   },
 };
 

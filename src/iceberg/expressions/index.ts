@@ -47,7 +47,6 @@ export { inclusiveProjection, strictProjection, partitionEvaluator, evaluatePart
 export type { PartitionData, PartitionPart } from './projections.js';
 export { residualEvaluator } from './residual.js';
 export { manifestEvaluator, summariesMightMatch } from './manifest-evaluator.js';
-export type { PartitionFieldSummary } from './manifest-evaluator.js';
 export { expressionToJson, expressionToJsonString, expressionFromJson, parseExpressionJson, MAX_EXPRESSION_DEPTH } from './json.js';
 export type { ExpressionJsonOptions } from './json.js';
 export { parseFilter, isFilterKeyword, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './parser.js';

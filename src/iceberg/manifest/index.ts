@@ -32,5 +32,4 @@ export { readManifest, readManifestMetadata, type ReadManifestOptions } from './
 export { writeManifestList, readManifestList, type ManifestListOptions, type ManifestListResult } from './manifest-list.js';
 export type { ManifestMetadata } from './manifest-metadata.js';
 export { PartitionSummaryBuilder } from './field-summary.js';
-export { compareValues } from './value-order.js';
 export { manifestEntryAvroSchema, manifestListAvroSchema, dataFileAvroSchema, partitionAvroSchema, avroCompatibleName } from './avro-schemas.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PartitionFieldSummary } from '../../../../src/iceberg/expressions/index.js';
+import type { PartitionFieldSummary } from '../../../../src/iceberg/expressions/manifest-evaluator.js';
 import {
   bind, evaluatePartition, inclusiveProjection, manifestEvaluator, partitionEvaluator, residualEvaluator, strictProjection,
 } from '../../../../src/iceberg/expressions/index.js';
