@@ -29,3 +29,4 @@ export * from './manifest/index.js';
 export { rowsToArrow, arrowToRows, columnReader, icebergToArrowSchema, arrowToIcebergSchema } from '../formats/arrow/index.js';
 export { ParquetWriter, writeParquet, parquetWriteOptionsFromProperties } from '../formats/parquet/write/index.js';
 export { readParquet, readParquetFooter } from '../formats/parquet/read/index.js';
+export * from './operations/index.js';

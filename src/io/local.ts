@@ -56,6 +56,7 @@ export class LocalFileIO implements FileIO {
   readonly #fsync: boolean;
   readonly #chunkSize: number;
   #realRoot: string | undefined;
+  readonly #verifiedDirs = new Set<string>();
 
   constructor(options: LocalFileIOOptions = {}) {
     const root = options.root === undefined ? undefined : normaliseRoot(options.root);
@@ -206,12 +207,28 @@ export class LocalFileIO implements FileIO {
     });
   }
 
+  /** Create (if needed) and check the directory of `path`; directories already verified are remembered. */
+  async #prepareDir(path: string): Promise<void> {
+    const dir = dirname(path);
+    if (this.#verifiedDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    await this.#checkReal(path);
+    if (this.#verifiedDirs.size > 10_000) this.#verifiedDirs.clear();
+    this.#verifiedDirs.add(dir);
+  }
+
   /** Write `data` to a temporary file beside `path`; returns its name and size. */
   async #writeTemp(path: string, data: WriteInput, options: WriteOptions): Promise<{ tmp: string; size: number }> {
-    await mkdir(dirname(path), { recursive: true });
-    await this.#checkReal(path);
+    await this.#prepareDir(path);
     const tmp = `${dirname(path)}${sep}.${basename(path).slice(0, 100)}${LOCAL_TEMP_MARKER}${randomBytes(6).toString('hex')}`;
-    const fh = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+    const flags = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL;
+    const fh = await open(tmp, flags, 0o644).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      // The directory was removed since it was verified: create and check it again.
+      this.#verifiedDirs.delete(dirname(path));
+      await this.#prepareDir(path);
+      return open(tmp, flags, 0o644);
+    });
     let size = 0;
     try {
       for await (const chunk of chunksOf(data)) {

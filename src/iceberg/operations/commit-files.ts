@@ -4,10 +4,10 @@
  * leaves nothing behind; after CommitStateUnknownError nothing is deleted,
  * since the commit may have landed and the files be live.
  */
-import { isLakeError } from '../../errors.js';
-import type { DataFile } from '../manifest/types.js';
-import { ALWAYS_TRUE } from '../expressions/builders.js';
 import type { RecordBatch } from 'apache-arrow';
+import { isLakeError } from '../../errors.js';
+import { ALWAYS_TRUE } from '../expressions/builders.js';
+import type { DataFile } from '../manifest/types.js';
 import type { FileScanTask } from '../scan/plan.js';
 import { readTask } from '../scan/read.js';
 import type { Schema } from '../spec/schema.js';

@@ -6,11 +6,11 @@
  * match are written to new files that replace them. Files no row of which
  * can match are left alone.
  */
+import type { RecordBatch } from 'apache-arrow';
 import { ValidationError } from '../../errors.js';
 import type { BindOptions } from '../expressions/bind.js';
 import type { Expression } from '../expressions/expression.js';
-import { rowFilter } from '../expressions/filter-batch.js';
-import { selectedIndices } from '../expressions/filter-batch.js';
+import { rowFilter, selectedIndices } from '../expressions/filter-batch.js';
 import { inclusiveMetricsEvaluator } from '../expressions/inclusive-metrics.js';
 import { manifestEvaluator } from '../expressions/manifest-evaluator.js';
 import { evaluatePartition, partitionEvaluator, strictProjection } from '../expressions/projections.js';
@@ -27,7 +27,6 @@ import { writeDataFiles } from '../write/data-writer.js';
 import { takeRows } from '../write/take.js';
 import { readLiveRows } from './commit-files.js';
 import { checkConflicts, concurrentChanges, type IsolationLevel } from './concurrent-changes.js';
-import type { RecordBatch } from 'apache-arrow';
 
 /** Options shared by operations that remove rows by a filter. */
 export interface RowFilterOptions {

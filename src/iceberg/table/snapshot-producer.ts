@@ -16,7 +16,8 @@ import type { TableMetadata } from '../spec/metadata.js';
 import { currentSchema, defaultSpec, nextSequenceNumber, snapshotByRef } from '../spec/metadata.js';
 import { MAIN_BRANCH, newSnapshotId, type Snapshot, type SnapshotOperation } from '../spec/snapshot.js';
 import type { TableRequirement, TableUpdate } from '../spec/table-update.js';
-import type { CommitPlan } from './commit.js';
+import { finalConflict, type CommitPlan } from './commit.js';
+import type { PartitionSpec } from '../spec/partition.js';
 import { summarise } from './summary.js';
 
 /** What a snapshot changes. Callbacks run again on every attempt, against the freshest parent. */
@@ -68,10 +69,10 @@ export class SnapshotProducer {
     return location;
   }
 
-  async #writeManifest(metadata: TableMetadata, content: ManifestContent, entries: (w: ManifestWriter) => Promise<void>): Promise<ManifestFile> {
+  async #writeManifest(metadata: TableMetadata, spec: PartitionSpec, content: ManifestContent, entries: (w: ManifestWriter) => Promise<void>): Promise<ManifestFile> {
     const w = new ManifestWriter(this.#io, this.#location(metadata, `${crypto.randomUUID()}-m${this.#attempt}.avro`), {
       formatVersion: metadata.formatVersion,
-      spec: defaultSpec(metadata),
+      spec,
       schema: currentSchema(metadata),
       snapshotId: this.#snapshotId,
       content,
@@ -91,16 +92,30 @@ export class SnapshotProducer {
     await this.#changes.validate?.(parent, metadata);
     const spec = defaultSpec(metadata);
 
-    // Manifests of added files depend only on the spec and schema: write them once.
-    const addedKey = `${spec.specId}:${metadata.currentSchemaId}`;
+    // Manifests of added files depend only on the files' specs and the schema: write them once.
+    // Each file goes to a manifest of the spec it was partitioned by (its specId, else the default).
+    const addedKey = String(metadata.currentSchemaId);
     if (this.#addedManifests === undefined || this.#addedFor !== addedKey) {
       const manifests: ManifestFile[] = [];
-      const data = this.#changes.addedDataFiles ?? [];
-      const deletes = this.#changes.addedDeleteFiles ?? [];
-      if (data.length > 0) manifests.push(await this.#writeManifest(metadata, ManifestContent.Data, async (w) => { for (const f of data) await w.add(f); }));
-      if (deletes.length > 0) {
-        if (metadata.formatVersion < 2) throw new UnsupportedError('format v1 tables have no delete files; upgrade the table to format v2');
-        manifests.push(await this.#writeManifest(metadata, ManifestContent.Deletes, async (w) => { for (const f of deletes) await w.add(f); }));
+      const groups: [ManifestContent, readonly DataFile[]][] = [
+        [ManifestContent.Data, this.#changes.addedDataFiles ?? []],
+        [ManifestContent.Deletes, this.#changes.addedDeleteFiles ?? []],
+      ];
+      for (const [content, files] of groups) {
+        if (files.length === 0) continue;
+        if (content === ManifestContent.Deletes && metadata.formatVersion < 2) throw new UnsupportedError('format v1 tables have no delete files; upgrade the table to format v2');
+        const bySpec = new Map<number, DataFile[]>();
+        for (const f of files) {
+          const id = f.specId ?? spec.specId;
+          const list = bySpec.get(id);
+          if (list === undefined) bySpec.set(id, [f]);
+          else list.push(f);
+        }
+        for (const [specId, list] of bySpec) {
+          const fileSpec = metadata.partitionSpecs.find((x) => x.specId === specId);
+          if (fileSpec === undefined) throw finalConflict(`added files were partitioned by spec ${specId}, which the table no longer has; write them again`);
+          manifests.push(await this.#writeManifest(metadata, fileSpec, content, async (w) => { for (const f of list) await w.add(f); }));
+        }
       }
       this.#addedManifests = manifests;
       this.#addedFor = addedKey;

@@ -11,6 +11,12 @@ import type { DataFile } from '../manifest/types.js';
 import { planFiles, type FileScanTask, type ScanOptions } from '../scan/plan.js';
 import type { ReadOptions } from '../scan/read.js';
 import { TableScan } from '../scan/table-scan.js';
+import type { Expression } from '../expressions/expression.js';
+import { deleteWhere, type DeleteWhereOptions, type RowChangeResult } from '../operations/delete-where.js';
+import { overwritePartitions, overwriteWhere, type OverwriteData, type OverwritePartitionsOptions, type OverwriteWhereOptions } from '../operations/overwrite.js';
+import { rewriteDataFiles, type RewriteDataFilesOptions, type RewriteDataFilesResult } from '../operations/rewrite-data-files.js';
+import { expireSnapshots, type ExpireSnapshotsOptions, type ExpireSnapshotsResult } from '../operations/expire-snapshots.js';
+import { removeOrphanFiles, type RemoveOrphanFilesOptions, type RemoveOrphanFilesResult } from '../operations/remove-orphan-files.js';
 import { rowsToArrow } from '../../formats/arrow/rows-to-arrow.js';
 import { writeDataFiles, type ArrowInput, type WriteDataFilesOptions } from '../write/data-writer.js';
 import { SnapshotProducer, type SnapshotChanges } from './snapshot-producer.js';
@@ -187,6 +193,36 @@ export class Table {
       if (!isLakeError(e, 'COMMIT_STATE_UNKNOWN')) await this.io.deleteMany(files.map((f) => f.filePath)).catch(() => undefined);
       throw e;
     }
+  }
+
+  /** Delete the rows matching `filter` (copy-on-write): `await table.delete("account = 'closed-7'")`. */
+  delete(filter: Expression | string, options?: DeleteWhereOptions): Promise<RowChangeResult> {
+    return deleteWhere(this, filter, options);
+  }
+
+  /** Replace the rows matching `filter` with `data`, in one snapshot. */
+  overwrite(filter: Expression | string, data: OverwriteData, options?: OverwriteWhereOptions): Promise<RowChangeResult> {
+    return overwriteWhere(this, filter, data, options);
+  }
+
+  /** Replace exactly the partitions present in `data` (dynamic partition overwrite). */
+  overwritePartitions(data: OverwriteData, options?: OverwritePartitionsOptions): Promise<RowChangeResult> {
+    return overwritePartitions(this, data, options);
+  }
+
+  /** Compact small data files into files near the target size (a 'replace' snapshot; rows are unchanged). */
+  rewriteDataFiles(options?: RewriteDataFilesOptions): Promise<RewriteDataFilesResult> {
+    return rewriteDataFiles(this, options);
+  }
+
+  /** Expire old snapshots and delete the files only they referenced. */
+  expireSnapshots(options?: ExpireSnapshotsOptions): Promise<ExpireSnapshotsResult> {
+    return expireSnapshots(this, options);
+  }
+
+  /** Delete files under the table location that no snapshot or metadata file references. */
+  removeOrphanFiles(options?: RemoveOrphanFilesOptions): Promise<RemoveOrphanFilesResult> {
+    return removeOrphanFiles(this, options);
   }
 
   /** A read of the table: `await table.scan({ filter: 'id > 10' }).toRows()`. */

@@ -40,7 +40,7 @@ function compile(markdown: string): { code: string; checks: Check[] } {
       }));
       continue;
     }
-    const m = /^(\s*)console\.log\((.*)\);\s*\/\/ → (.*)$/.exec(line);
+    const m = /^(\s*)console\.log\((.*)\);\s*\/\/ → (.*?)(?:\s+\(.*\))?$/.exec(line);
     if (m) {
       checks.push({ line: checks.length, expected: m[3]! });
       body.push(`${m[1]}__check(${checks.length - 1}, [${m[2]}]);`);

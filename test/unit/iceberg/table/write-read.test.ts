@@ -76,3 +76,20 @@ describe('format v1 tables', () => {
     expect(await reloaded.scan({ filter: 'id >= 3' }).count()).toBe(2);
   });
 });
+
+describe('appends racing a partition spec change', () => {
+  it('keeps files in a manifest of the spec they were written with', async () => {
+    const { t } = await table(true);
+    const { writeDataFiles } = await import('../../../../src/iceberg/write/data-writer.js');
+    const files = await writeDataFiles(t.io, t.metadata, (await import('../../../../src/formats/arrow/rows-to-arrow.js')).rowsToArrow(rows, schema));
+    const other = await Table.load(t.catalog, 'db.t');
+    await other.updateSpec((u) => u.addField('account'));
+    await t.appendFiles(files); // planned against the new default spec; the files keep spec 0
+    await t.refresh();
+    expect(t.spec().specId).toBe(1);
+    const specs = new Set<number>();
+    for await (const task of t.planFiles()) specs.add(task.spec.specId);
+    expect([...specs]).toEqual([0]);
+    expect((await t.scan({ filter: "ts >= '2026-11-02T00:00:00+00:00'" }).toRows()).map((r) => r.id).sort()).toEqual([2n, 3n, 4n]);
+  });
+});
