@@ -7,6 +7,8 @@
 import { machineLine, renderSection, updateBenchmarksDoc, type Section } from './harness.js';
 import { fileioBench } from './workloads/fileio.js';
 import { parquetEncodeBench } from './workloads/parquet-encode.js';
+import { icebergAppendBench } from './workloads/iceberg-append.js';
+import { icebergScanBench } from './workloads/iceberg-scan.js';
 
 const workloads: Record<string, { title: string; run: (quick: boolean) => Promise<Section[]> }> = {
   'fileio-local': {
@@ -20,6 +22,14 @@ const workloads: Record<string, { title: string; run: (quick: boolean) => Promis
   'parquet-encode': {
     title: 'Parquet encoding: 1M-row transactions table, same Arrow input',
     run: (quick) => parquetEncodeBench(quick ? { rows: 100_000, runs: 1 } : {}),
+  },
+  'iceberg-append': {
+    title: 'Iceberg append: 1M-row transactions table partitioned by day(ts), lakekit vs pyiceberg',
+    run: (quick) => icebergAppendBench(quick ? { rows: 50_000, runs: 1 } : {}),
+  },
+  'iceberg-scan': {
+    title: 'Iceberg scan: one day of 30 versus the full table',
+    run: (quick) => icebergScanBench(quick ? { rows: 50_000, runs: 1 } : {}),
   },
 };
 

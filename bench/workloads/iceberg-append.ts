@@ -104,7 +104,7 @@ async function child(config: ChildConfig): Promise<void> {
   const data = tableFromIPC(await readFile(config.ipc));
   const rssBeforeBytes = process.memoryUsage().rss;
   const { table, appendMs } = await createAndAppend(config.warehouse, data, config.fsync);
-  const summary = table.currentSnapshot()!.summary;
+  const summary: Readonly<Record<string, string | undefined>> = table.currentSnapshot()?.summary ?? {};
   const out: AppendResult = {
     ms: appendMs,
     maxRssBytes: peakRss(),

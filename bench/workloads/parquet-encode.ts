@@ -7,9 +7,8 @@
  * Targets (Iceberg writer issue): lakekit ≥ 2.5 × hyparquet-writer and
  * ≥ 1 × parquet-wasm, zstd.
  *
- * hyparquet-writer and parquet-wasm are not project dependencies: they are
- * loaded from the research scratch directory when present (PQ_PEERS_DIR,
- * default /tmp/pq-research/node_modules) and listed as missing otherwise.
+ * hyparquet-writer and parquet-wasm are pinned devDependencies, used only
+ * here as benchmark peers.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -22,7 +21,7 @@ import { writeParquet } from '../../src/formats/parquet/write/index.js';
 import { newSchema, optionalField, requiredField, Types } from '../../src/iceberg/spec/index.js';
 import { compare, type Candidate, type Section } from '../harness.js';
 
-const PEERS = process.env.PQ_PEERS_DIR ?? '/tmp/pq-research/node_modules';
+const PEERS = join(process.cwd(), 'node_modules');
 
 const icebergSchema = newSchema([
   requiredField(1, 'id', Types.long),

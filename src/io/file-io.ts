@@ -43,6 +43,12 @@ export interface ListOptions {
   pageSize?: number;
   /** Cancels the listing. */
   signal?: AbortSignal;
+  /**
+   * Also list the temporary files of writes in flight or interrupted by a
+   * crash (stores that stage writes beside the target, like local disk), so
+   * maintenance can remove them. @default false
+   */
+  includeTemporary?: boolean;
 }
 
 /**

@@ -291,7 +291,7 @@ export class LocalFileIO implements FileIO {
     const p = this.#path(prefix, true);
     const start = p.endsWith('/') ? p.slice(0, -1) || '/' : dirname(p);
     await this.#checkReal(`${start}/x`);
-    yield* walk(start, p, options.signal);
+    yield* walk(start, p, options.signal, options.includeTemporary ?? false);
   }
 
   async *listDirectories(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
@@ -341,13 +341,13 @@ export class LocalFileIO implements FileIO {
   }
 }
 
-async function* walk(dir: string, prefix: string, signal: AbortSignal | undefined): AsyncGenerator<FileStat> {
+async function* walk(dir: string, prefix: string, signal: AbortSignal | undefined, includeTemporary: boolean): AsyncGenerator<FileStat> {
   let entries: { name: string; key: string; isDir: boolean }[];
   try {
     const handle = await opendir(dir);
     entries = [];
     for await (const d of handle) {
-      if (d.name.includes(LOCAL_TEMP_MARKER)) continue;
+      if (!includeTemporary && d.name.includes(LOCAL_TEMP_MARKER)) continue;
       const full = dir === '/' ? `/${d.name}` : `${dir}/${d.name}`;
       const isDir = d.isDirectory();
       if (!isDir && !d.isFile() && !d.isSymbolicLink()) continue;
@@ -363,7 +363,7 @@ async function* walk(dir: string, prefix: string, signal: AbortSignal | undefine
   for (const entry of entries) {
     signal?.throwIfAborted();
     if (entry.isDir) {
-      if (entry.key.startsWith(prefix) || prefix.startsWith(entry.key)) yield* walk(entry.name, prefix, signal);
+      if (entry.key.startsWith(prefix) || prefix.startsWith(entry.key)) yield* walk(entry.name, prefix, signal, includeTemporary);
     } else if (entry.name.startsWith(prefix)) {
       try {
         const s = await stat(entry.name);

@@ -98,7 +98,7 @@ export async function removeOrphanFiles(table: Table, options: RemoveOrphanFiles
   for (const r of reachable) reachableByPath.set(r.replace(SCHEME_AUTHORITY, ''), r);
   const root = `${canonical(io, options.location ?? table.location).replace(/\/+$/, '')}/`;
   const orphans: string[] = [];
-  for await (const f of io.list(root)) {
+  for await (const f of io.list(root, { includeTemporary: true })) {
     if (reachable.has(f.location)) continue;
     const same = reachableByPath.get(f.location.replace(SCHEME_AUTHORITY, ''));
     if (same !== undefined) {
