@@ -149,16 +149,27 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
         return v === null || v === undefined ? null : apply(v);
       };
     });
-    const groups = new Map<string, { tuple: Value[]; rows: number[] }>();
+    // Group rows by partition. With one partition field (the usual day(ts)), the
+    // transformed value itself is the Map key: no tuple or key string per row.
+    const groups = new Map<unknown, { tuple: Value[]; rows: number[] }>();
+    const single = readers.length === 1 ? readers[0]! : undefined;
     for (let i = 0; i < batch.numRows; i++) {
-      const tuple = readers.map((r) => r(i));
-      const key = partitionKey(spec.specId, tuple);
+      let tuple: Value[] | undefined;
+      let key: unknown;
+      if (single !== undefined) {
+        const v = single(i);
+        key = v instanceof Uint8Array ? partitionKey(spec.specId, [v]) : v;
+      } else {
+        tuple = readers.map((r) => r(i));
+        key = partitionKey(spec.specId, tuple);
+      }
       const g = groups.get(key);
-      if (g === undefined) groups.set(key, { tuple, rows: [i] });
+      if (g === undefined) groups.set(key, { tuple: tuple ?? [single!(i)], rows: [i] });
       else g.rows.push(i);
     }
     const out: RoutedGroup[] = [];
-    for (const [key, g] of groups) {
+    for (const g of groups.values()) {
+      const key = partitionKey(spec.specId, g.tuple);
       const partition = new Map(spec.fields.map((pf, k) => [pf.fieldId, g.tuple[k]!] as const));
       out.push({ key, partition, tuple: g.tuple, batch: groups.size === 1 ? batch : takeRows(batch, Uint32Array.from(g.rows)) });
     }

@@ -56,7 +56,9 @@ function takeVarBinary(data: Data, indices: Uint32Array): { valueOffsets: Offset
   for (let k = 0; k < indices.length; k++) {
     const a = start(indices[k]!);
     const b = start(indices[k]! + 1);
-    out.set(values.subarray(a, b), pos);
+    // Short values are copied byte by byte: a subarray per row would make garbage for every string.
+    if (b - a <= 32) for (let j = a; j < b; j++) out[pos + j - a] = values[j]!;
+    else out.set(values.subarray(a, b), pos);
     pos += b - a;
     if (big) (outOffsets as BigInt64Array)[k + 1] = BigInt(pos);
     else (outOffsets as Int32Array)[k + 1] = pos;
@@ -125,12 +127,19 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Uint32Array
       return makeData({ ...base, children: data.children.map((c) => takeData(c, indices)) } as never) as Data<T>;
     default: {
       // Fixed-width: numbers, temporals, decimals, fixed-size binary, intervals.
-      const values = data.values as unknown as ArrayLike<unknown> & { constructor: new (n: number) => Record<number, unknown> };
+      // Copied as 32-bit words where possible, so 64-bit values never become BigInt objects.
+      const values = data.values as unknown as ArrayBufferView & { length: number; constructor: new (n: number) => ArrayBufferView };
       const stride = data.stride;
       const out = new values.constructor(length * stride);
+      const rowBytes = (values.byteLength / Math.max(1, values.length)) * stride;
+      const wordAligned = rowBytes % 4 === 0 && values.byteOffset % 4 === 0;
+      const src = wordAligned ? new Uint32Array(values.buffer, values.byteOffset, values.byteLength / 4) : new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      const dst = wordAligned ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength / 4) : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      const unit = wordAligned ? rowBytes / 4 : rowBytes;
       for (let k = 0; k < length; k++) {
-        const src = indices[k]! * stride;
-        for (let s = 0; s < stride; s++) out[k * stride + s] = values[src + s];
+        const from = indices[k]! * unit;
+        const to = k * unit;
+        for (let j = 0; j < unit; j++) dst[to + j] = src[from + j]!;
       }
       return makeData({ ...base, data: out } as never) as Data<T>;
     }
