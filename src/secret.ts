@@ -18,7 +18,7 @@ const BRAND = Symbol.for('lakekit.Secret');
  * @example
  * ```ts
  * const token = new Secret(process.env.POLARIS_SECRET ?? '');
- * console.log(`${token}`); // [REDACTED]
+ * String(token); // '[REDACTED]'
  * fetch(url, { headers: { authorization: `Bearer ${token.reveal()}` } });
  * ```
  */

@@ -564,3 +564,16 @@ export function sparkSessionPython(opts: SparkSessionOptions): string {
     '',
   ].join('\n');
 }
+
+/**
+ * The JSON value a Python peer script printed as its last stdout line. Throws
+ * with the script's output tail when there is none (the script failed).
+ */
+export function lastJson<T>(result: RunResult): T {
+  const line = result.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new Error(`expected a JSON line on stdout (exit ${result.code}).\nstdout (tail):\n${result.stdout.slice(-3000)}\nstderr (tail):\n${result.stderr.slice(-4000)}`);
+  }
+}

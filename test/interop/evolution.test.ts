@@ -25,16 +25,7 @@ import { ReplaceSortOrder } from '../../src/iceberg/update/replace-sort-order.js
 import { UpdatePartitionSpec } from '../../src/iceberg/update/update-partition-spec.js';
 import { UpdateProperties } from '../../src/iceberg/update/update-properties.js';
 import { UpdateSchema } from '../../src/iceberg/update/update-schema.js';
-import { runPython, sparkSessionPython } from '../helpers/peers.js';
-
-function lastJson<T>(r: { stdout: string; stderr: string; code: number | null }): T {
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`expected a JSON line (exit ${r.code}).\nstdout:\n${r.stdout.slice(-4000)}\nstderr:\n${r.stderr.slice(-4000)}`);
-  }
-}
+import { runPython, sparkSessionPython, lastJson } from '../helpers/peers.js';
 
 function commit(m: TableMetadata, change: PendingUpdate): TableMetadata {
   const { requirements, updates } = change.build(m);

@@ -14,16 +14,7 @@ import { buildPartitionSpec } from '../../src/iceberg/spec/partition.js';
 import { newSchema } from '../../src/iceberg/spec/schema.js';
 import { Transforms } from '../../src/iceberg/spec/transforms.js';
 import { Types, optionalField, requiredField } from '../../src/iceberg/spec/types.js';
-import { runPython, sparkSessionPython } from '../helpers/peers.js';
-
-function lastJson<T>(r: { stdout: string; stderr: string; code: number | null }): T {
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`expected a JSON line (exit ${r.code}).\nstdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-4000)}`);
-  }
-}
+import { runPython, sparkSessionPython, lastJson } from '../helpers/peers.js';
 
 describe('file-system catalog shared with Spark and pyiceberg', () => {
   let dir: string;

@@ -20,16 +20,7 @@ import { newSchema } from '../../src/iceberg/spec/schema.js';
 import { Transforms } from '../../src/iceberg/spec/transforms.js';
 import { Types, optionalField, requiredField } from '../../src/iceberg/spec/types.js';
 import { Table } from '../../src/iceberg/table/table.js';
-import { runPython, sparkSessionPython } from '../helpers/peers.js';
-
-function lastJson<T>(r: { stdout: string; stderr: string; code: number | null }): T {
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`expected a JSON line (exit ${r.code}).\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-4000)}`);
-  }
-}
+import { runPython, sparkSessionPython, lastJson } from '../helpers/peers.js';
 
 const schema = newSchema([requiredField(1, 'id', Types.long), optionalField(2, 'g', Types.int), optionalField(3, 'v', Types.int), optionalField(4, 's', Types.string)]);
 type Row = { id: number; g: number | null; v: number | null; s: string | null };

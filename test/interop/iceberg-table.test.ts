@@ -15,16 +15,7 @@ import { Transforms } from '../../src/iceberg/spec/transforms.js';
 import { Types, optionalField, requiredField } from '../../src/iceberg/spec/types.js';
 import { bindTransform } from '../../src/iceberg/spec/transform-apply.js';
 import { Table } from '../../src/iceberg/table/table.js';
-import { runPython, sparkSessionPython } from '../helpers/peers.js';
-
-function lastJson<T>(r: { stdout: string; stderr: string; code: number | null }): T {
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`expected a JSON line (exit ${r.code}).\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-4000)}`);
-  }
-}
+import { runPython, sparkSessionPython, lastJson } from '../helpers/peers.js';
 
 const schema = newSchema([
   requiredField(1, 'id', Types.long),

@@ -24,16 +24,7 @@ import {
 } from '../../src/iceberg/spec/index.js';
 import { toHex } from '../../src/internal/bytes.js';
 import { LocalFileIO } from '../../src/io/local.js';
-import { runPython, sparkSessionPython } from '../helpers/peers.js';
-
-function lastJson<T>(r: { stdout: string; stderr: string; code: number | null }): T {
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`expected a JSON line (exit ${r.code}).\nstdout:\n${r.stdout.slice(-4000)}\nstderr:\n${r.stderr.slice(-4000)}`);
-  }
-}
+import { runPython, sparkSessionPython, lastJson } from '../helpers/peers.js';
 
 /** Python's json.dumps default for the values Spark and pyiceberg return. */
 const PY_JSON = `

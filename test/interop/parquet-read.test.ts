@@ -22,7 +22,7 @@ import { newSchema } from '../../src/iceberg/spec/schema.js';
 import type { IcebergType, StructType } from '../../src/iceberg/spec/types.js';
 import { Types, optionalField } from '../../src/iceberg/spec/types.js';
 import { LocalFileIO } from '../../src/io/local.js';
-import { runPython, sparkSessionPython } from '../helpers/peers.js';
+import { runPython, sparkSessionPython, lastJson } from '../helpers/peers.js';
 
 /** The pyarrow side: writes the files into argv[1] and prints what it wrote. */
 const PYARROW_SCRIPT = String.raw`import json, sys, random, struct, uuid, decimal, os, time
@@ -131,15 +131,6 @@ big = big.cast(pa.schema([pa.field(n, big.schema.field(n).type, metadata={b'PARQ
 pq.write_table(big, os.path.join(out, 'big.parquet'), compression='zstd')
 print(json.dumps({'files': files, 'big': os.path.join(out, 'big.parquet'), 'schemaIpc': sink.getvalue().to_pybytes().hex(), 'rows': expected}))
 `;
-
-function lastJson<T>(r: { stdout: string; stderr: string; code: number | null }): T {
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`expected a JSON line (exit ${r.code}).\nstdout:\n${r.stdout.slice(-2000)}\nstderr:\n${r.stderr.slice(-4000)}`);
-  }
-}
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 

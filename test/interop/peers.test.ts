@@ -8,17 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { peerVersions, runCommand, runPython, sparkJar, sparkSessionPython, startIcebergRest, venvBin, type IcebergRestServer } from '../helpers/peers.js';
-
-/** Last stdout line of a script that prints one JSON result at the end; shows stderr when absent. */
-function lastJson<T>(result: { stdout: string; stderr: string; code: number | null }): T {
-  const line = result.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`expected a JSON line on stdout (exit ${result.code}).\nstdout:\n${result.stdout}\nstderr (tail):\n${result.stderr.slice(-4000)}`);
-  }
-}
+import { peerVersions, runCommand, runPython, sparkJar, sparkSessionPython, startIcebergRest, venvBin, type IcebergRestServer, lastJson } from '../helpers/peers.js';
 
 describe('moto server (shared, from global setup)', () => {
   it('creates a bucket and round-trips an object through S3', async () => {
