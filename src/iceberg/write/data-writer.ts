@@ -24,6 +24,7 @@ import { bindTransform } from '../spec/transform-apply.js';
 import { findFieldById } from '../spec/type-index.js';
 import type { Value } from '../spec/values.js';
 import { takeRows } from './take.js';
+import { temporalOrdinals } from './temporal-keys.js';
 
 /** Iceberg's default `write.target-file-size-bytes`: 512 MiB. */
 export const DEFAULT_TARGET_FILE_SIZE_BYTES = 512 * 1024 * 1024;
@@ -150,8 +151,21 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
       };
     });
     // Group rows by partition. With one partition field (the usual day(ts)), the
-    // transformed value itself is the Map key: no tuple or key string per row.
+    // transformed value itself is the Map key: no tuple or key string per row;
+    // time transforms are computed from the buffers without BigInts when possible.
     const groups = new Map<unknown, { tuple: Value[]; rows: number[] }>();
+    const only = fields.length === 1 ? fields[0]! : undefined;
+    const column = only === undefined ? null : batch.getChild(only.source.name);
+    const ordinals = only === undefined || column === null || column.data.length !== 1 ? undefined : temporalOrdinals(column.data[0]!, only.pf.transform, only.source.type);
+    if (ordinals !== undefined) {
+      for (let i = 0; i < batch.numRows; i++) {
+        const o = ordinals[i]!;
+        const g = groups.get(o);
+        if (g === undefined) groups.set(o, { tuple: [Number.isNaN(o) ? null : o], rows: [i] });
+        else g.rows.push(i);
+      }
+      return toGroups(groups, batch);
+    }
     const single = readers.length === 1 ? readers[0]! : undefined;
     for (let i = 0; i < batch.numRows; i++) {
       let tuple: Value[] | undefined;
@@ -167,6 +181,9 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
       if (g === undefined) groups.set(key, { tuple: tuple ?? [single!(i)], rows: [i] });
       else g.rows.push(i);
     }
+    return toGroups(groups, batch);
+  };
+  function toGroups(groups: Map<unknown, { tuple: Value[]; rows: number[] }>, batch: RecordBatch): RoutedGroup[] {
     const out: RoutedGroup[] = [];
     for (const g of groups.values()) {
       const key = partitionKey(spec.specId, g.tuple);
@@ -174,5 +191,5 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
       out.push({ key, partition, tuple: g.tuple, batch: groups.size === 1 ? batch : takeRows(batch, Uint32Array.from(g.rows)) });
     }
     return out;
-  };
+  }
 }
