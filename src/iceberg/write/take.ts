@@ -46,22 +46,45 @@ type Offsets = Int32Array | BigInt64Array;
 function takeVarBinary(data: Data, indices: Uint32Array): { valueOffsets: Offsets; data: Uint8Array } {
   const offsets = data.valueOffsets as Offsets;
   const values = data.values as Uint8Array;
-  const big = offsets instanceof BigInt64Array;
+  if (offsets instanceof Int32Array) return takeVarBinary32(offsets, values, indices);
   const start = (i: number) => Number(offsets[i]!);
   let total = 0;
   for (let k = 0; k < indices.length; k++) total += start(indices[k]! + 1) - start(indices[k]!);
-  const outOffsets = big ? new BigInt64Array(indices.length + 1) : new Int32Array(indices.length + 1);
+  const outOffsets = new BigInt64Array(indices.length + 1);
   const out = new Uint8Array(total);
   let pos = 0;
   for (let k = 0; k < indices.length; k++) {
     const a = start(indices[k]!);
     const b = start(indices[k]! + 1);
-    // Short values are copied byte by byte: a subarray per row would make garbage for every string.
-    if (b - a <= 32) for (let j = a; j < b; j++) out[pos + j - a] = values[j]!;
-    else out.set(values.subarray(a, b), pos);
+    out.set(values.subarray(a, b), pos);
     pos += b - a;
-    if (big) (outOffsets as BigInt64Array)[k + 1] = BigInt(pos);
-    else (outOffsets as Int32Array)[k + 1] = pos;
+    outOffsets[k + 1] = BigInt(pos);
+  }
+  return { valueOffsets: outOffsets, data: out };
+}
+
+/** The common case (32-bit offsets), kept monomorphic: no closures, no per-row objects. */
+function takeVarBinary32(offsets: Int32Array, values: Uint8Array, indices: Uint32Array): { valueOffsets: Int32Array; data: Uint8Array } {
+  const n = indices.length;
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const i = indices[k]!;
+    total += offsets[i + 1]! - offsets[i]!;
+  }
+  const outOffsets = new Int32Array(n + 1);
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (let k = 0; k < n; k++) {
+    const i = indices[k]!;
+    const a = offsets[i]!;
+    const b = offsets[i + 1]!;
+    // Short values are copied byte by byte: a subarray per row would make garbage for every string.
+    if (b - a <= 32) for (let j = a; j < b; j++) out[pos++] = values[j]!;
+    else {
+      out.set(values.subarray(a, b), pos);
+      pos += b - a;
+    }
+    outOffsets[k + 1] = pos;
   }
   return { valueOffsets: outOffsets, data: out };
 }
@@ -136,11 +159,8 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Uint32Array
       const src = wordAligned ? new Uint32Array(values.buffer, values.byteOffset, values.byteLength / 4) : new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
       const dst = wordAligned ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength / 4) : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
       const unit = wordAligned ? rowBytes / 4 : rowBytes;
-      for (let k = 0; k < length; k++) {
-        const from = indices[k]! * unit;
-        const to = k * unit;
-        for (let j = 0; j < unit; j++) dst[to + j] = src[from + j]!;
-      }
+      if (wordAligned) gatherWords(src as Uint32Array, dst as Uint32Array, indices, unit);
+      else gatherBytes(src as Uint8Array, dst as Uint8Array, indices, unit);
       return makeData({ ...base, data: out } as never) as Data<T>;
     }
   }
@@ -150,4 +170,39 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Uint32Array
 export function takeRows<T extends TypeMap>(batch: RecordBatch<T>, indices: Uint32Array): RecordBatch<T> {
   const struct = takeData(batch.data, indices);
   return new RecordBatch(batch.schema, struct);
+}
+
+/** Copy `unit` 32-bit words per row; the usual widths get straight-line loops. */
+function gatherWords(src: Uint32Array, dst: Uint32Array, indices: Uint32Array, unit: number): void {
+  const n = indices.length;
+  if (unit === 1) {
+    for (let k = 0; k < n; k++) dst[k] = src[indices[k]!]!;
+  } else if (unit === 2) {
+    for (let k = 0; k < n; k++) {
+      const f = indices[k]! * 2;
+      dst[2 * k] = src[f]!;
+      dst[2 * k + 1] = src[f + 1]!;
+    }
+  } else if (unit === 4) {
+    for (let k = 0; k < n; k++) {
+      const f = indices[k]! * 4;
+      const t = 4 * k;
+      dst[t] = src[f]!;
+      dst[t + 1] = src[f + 1]!;
+      dst[t + 2] = src[f + 2]!;
+      dst[t + 3] = src[f + 3]!;
+    }
+  } else {
+    for (let k = 0; k < n; k++) {
+      const f = indices[k]! * unit;
+      for (let j = 0; j < unit; j++) dst[k * unit + j] = src[f + j]!;
+    }
+  }
+}
+
+function gatherBytes(src: Uint8Array, dst: Uint8Array, indices: Uint32Array, unit: number): void {
+  for (let k = 0; k < indices.length; k++) {
+    const f = indices[k]! * unit;
+    for (let j = 0; j < unit; j++) dst[k * unit + j] = src[f + j]!;
+  }
 }
