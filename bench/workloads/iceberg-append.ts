@@ -26,25 +26,15 @@ import { tableFromIPC, tableToIPC, type Table as ArrowTable } from 'apache-arrow
 import { FileSystemCatalog } from '../../src/catalog/filesystem/catalog.js';
 import { LocalFileIO } from '../../src/io/local.js';
 import { buildPartitionSpec } from '../../src/iceberg/spec/partition.js';
-import { newSchema } from '../../src/iceberg/spec/schema.js';
+import { transactionsSchema } from './parquet-encode.js';
 import { Transforms } from '../../src/iceberg/spec/transforms.js';
-import { Types, optionalField, requiredField } from '../../src/iceberg/spec/types.js';
 import { Table } from '../../src/iceberg/table/table.js';
 import { median, type Row, type Section } from '../harness.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SELF = fileURLToPath(import.meta.url);
 
-/** The Iceberg schema of the transactions table (field ids as in the Arrow data). */
-export const transactionsSchema = newSchema([
-  requiredField(1, 'id', Types.long),
-  optionalField(2, 'account', Types.string),
-  optionalField(3, 'amount', Types.decimal(18, 2)),
-  optionalField(4, 'currency', Types.string),
-  optionalField(5, 'ts', Types.timestamptz),
-  optionalField(6, 'merchant', Types.string),
-  optionalField(7, 'is_fraud', Types.boolean),
-]);
+export { transactionsSchema };
 
 /** Partitioned by day(ts): 30 partitions for the 30 days of data. */
 export const transactionsSpec = buildPartitionSpec(transactionsSchema, [{ source: 'ts', transform: Transforms.day }]);

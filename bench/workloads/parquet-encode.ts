@@ -23,7 +23,8 @@ import { compare, type Candidate, type Section } from '../harness.js';
 
 const PEERS = join(process.cwd(), 'node_modules');
 
-const icebergSchema = newSchema([
+/** The Iceberg schema of the transactions table (field ids 1–7, as in the Arrow data). */
+export const transactionsSchema = newSchema([
   requiredField(1, 'id', Types.long),
   optionalField(2, 'account', Types.string),
   optionalField(3, 'amount', Types.decimal(18, 2)),
@@ -193,16 +194,16 @@ export async function parquetEncodeBench(opts: { rows?: number; runs?: number } 
   try {
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
     const seed = join(dir, 'seed.parquet');
-    await writeFile(seed, (await writeParquet(table, icebergSchema, { codec: 'uncompressed' })).bytes);
+    await writeFile(seed, (await writeParquet(table, transactionsSchema, { codec: 'uncompressed' })).bytes);
     await duck.run(`CREATE TABLE t AS SELECT * FROM read_parquet('${seed}')`);
     const threads = String((await duck.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0]![0]);
-    const fieldIds = `FIELD_IDS {${icebergSchema.fields.map((f) => `${f.name}: ${f.id}`).join(', ')}}`;
+    const fieldIds = `FIELD_IDS {${transactionsSchema.fields.map((f) => `${f.name}: ${f.id}`).join(', ')}}`;
     const sections: Section[] = [];
     for (const codec of ['zstd', 'snappy'] as const) {
       const upper = codec === 'zstd' ? 'ZSTD' : 'SNAPPY';
       const subject = `lakekit ${codec}`;
       const candidates: Candidate[] = [
-        { name: subject, run: async () => keep(subject, (await writeParquet(table, icebergSchema, { codec })).bytes) },
+        { name: subject, run: async () => keep(subject, (await writeParquet(table, transactionsSchema, { codec })).bytes) },
       ];
       if (peers.hw) {
         const name = `hyparquet-writer ${codec}${codec === 'zstd' ? ' (same zstd-codec level 1)' : ' (its JS snappy)'}`;
