@@ -69,3 +69,17 @@ export function compareUtf8(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/**
+ * `buf` if it can hold `used + extra` bytes, else a copy of its first `used`
+ * bytes in a buffer grown by doubling. For growable byte sinks.
+ */
+export function ensureCapacity(buf: Uint8Array, used: number, extra: number): Uint8Array {
+  const need = used + extra;
+  if (need <= buf.length) return buf;
+  let size = Math.max(16, buf.length * 2);
+  while (size < need) size *= 2;
+  const next = new Uint8Array(size);
+  next.set(buf.subarray(0, used));
+  return next;
+}

@@ -2,6 +2,7 @@
  * Small growable buffers and bitmaps used to assemble Arrow `Data` without
  * going through Arrow's per-value builders (typed arrays filled in one pass).
  */
+import { ensureCapacity } from '../../internal/bytes.js';
 
 /** A validity bitmap being filled; `bitmap()` is undefined when nothing is null. */
 export class Validity {
@@ -37,13 +38,7 @@ export class ByteSink {
   }
 
   private reserve(extra: number): void {
-    const need = this.length + extra;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
+    this.buf = ensureCapacity(this.buf, this.length, extra);
   }
 
   /** Append raw bytes. */

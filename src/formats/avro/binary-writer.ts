@@ -3,6 +3,7 @@
  * "Binary Encoding"): zig-zag varints, little-endian IEEE floats,
  * length-prefixed bytes and UTF-8 strings.
  */
+import { ensureCapacity } from '../../internal/bytes.js';
 import { ValidationError } from '../../errors.js';
 
 const encoder = new TextEncoder();
@@ -22,12 +23,8 @@ export class BinaryWriter {
   }
 
   private ensure(extra: number): void {
-    const need = this.length + extra;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
+    const next = ensureCapacity(this.buf, this.length, extra);
+    if (next === this.buf) return;
     this.buf = next;
     this.view = new DataView(next.buffer);
   }

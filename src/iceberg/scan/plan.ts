@@ -18,11 +18,12 @@ import { readManifest } from '../manifest/manifest-reader.js';
 import { readManifestList } from '../manifest/manifest-list.js';
 import { FileContent, ManifestContent, isLiveEntry, type DataFile, type ManifestEntry, type ManifestFile } from '../manifest/types.js';
 import type { TableMetadata } from '../spec/metadata.js';
-import { schemaById, snapshotById, snapshotByRef, currentSnapshot, currentSchema } from '../spec/metadata.js';
+import { schemaById, snapshotById, currentSnapshot, currentSchema } from '../spec/metadata.js';
 import type { PartitionSpec } from '../spec/partition.js';
 import type { Schema } from '../spec/schema.js';
 import type { Snapshot } from '../spec/snapshot.js';
 import { partitionKey } from './partition-key.js';
+import { resolveRef, snapshotAsOf } from '../update/snapshots.js';
 
 /** Which snapshot to read, and which rows. */
 export interface ScanOptions {
@@ -59,17 +60,8 @@ export function selectSnapshot(metadata: TableMetadata, options: ScanOptions): S
     if (s === undefined) throw new ValidationError(`the table has no snapshot ${options.snapshotId}; list them with table.snapshots()`);
     return s;
   }
-  if (options.ref !== undefined) {
-    const s = snapshotByRef(metadata, options.ref);
-    if (s === undefined) throw new ValidationError(`the table has no branch or tag '${options.ref}'; known: ${Object.keys(metadata.refs).join(', ') || 'none'}`);
-    return s;
-  }
-  if (options.asOfTimestampMs !== undefined) {
-    let id: bigint | undefined;
-    for (const entry of metadata.snapshotLog) if (entry.timestampMs <= options.asOfTimestampMs) id = entry.snapshotId;
-    if (id === undefined) throw new ValidationError(`the table has no snapshot at or before ${new Date(options.asOfTimestampMs).toISOString()}`);
-    return snapshotById(metadata, id);
-  }
+  if (options.ref !== undefined) return resolveRef(metadata, options.ref);
+  if (options.asOfTimestampMs !== undefined) return snapshotAsOf(metadata, options.asOfTimestampMs);
   return currentSnapshot(metadata);
 }
 

@@ -83,3 +83,14 @@ describe('locations', () => {
     expect(printable('x'.repeat(1000)).length).toBeLessThan(400);
   });
 });
+
+describe('ensureCapacity', () => {
+  it('keeps the buffer when it fits, otherwise grows by doubling and keeps the used bytes', async () => {
+    const { ensureCapacity } = await import('../../../src/internal/bytes.js');
+    const buf = new Uint8Array([1, 2, 3, 4]);
+    expect(ensureCapacity(buf, 2, 2)).toBe(buf);
+    const grown = ensureCapacity(buf, 3, 30);
+    expect(grown.length).toBe(64);
+    expect([...grown.subarray(0, 4)]).toEqual([1, 2, 3, 0]);
+  });
+});
