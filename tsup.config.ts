@@ -12,6 +12,14 @@ export const entries = {
   'io/s3': 'src/io/s3.ts',
   'iceberg/index': 'src/iceberg/index.ts',
   'catalog/index': 'src/catalog/index.ts',
+  'catalog/glue/index': 'src/catalog/glue/index.ts',
+  'classification/aws/index': 'src/classification/aws/index.ts',
+  'formats/index': 'src/formats/index.ts',
+  'zones/index': 'src/zones/index.ts',
+  'quality/index': 'src/quality/index.ts',
+  'classification/index': 'src/classification/index.ts',
+  'lineage/index': 'src/lineage/index.ts',
+  'infra/index': 'src/infra/index.ts',
 };
 
 export default defineConfig({

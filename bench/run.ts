@@ -4,13 +4,20 @@
  * workload's section of docs/BENCHMARKS.md. `--quick` shrinks the data for a
  * smoke run and does not touch the docs.
  */
+import { readdirSync } from 'node:fs';
 import { machineLine, renderSection, updateBenchmarksDoc, type Section } from './harness.js';
 import { fileioBench } from './workloads/fileio.js';
 import { parquetEncodeBench } from './workloads/parquet-encode.js';
 import { icebergAppendBench } from './workloads/iceberg-append.js';
 import { icebergScanBench } from './workloads/iceberg-scan.js';
 
-const workloads: Record<string, { title: string; run: (quick: boolean) => Promise<Section[]> }> = {
+/** One benchmark: a title for its docs section, and a run that returns its tables. */
+export interface BenchWorkload {
+  title: string;
+  run: (quick: boolean) => Promise<Section[]>;
+}
+
+const workloads: Record<string, BenchWorkload> = {
   'fileio-local': {
     title: 'FileIO on local disk: 1 GiB in 8 MiB objects',
     run: (quick) => fileioBench({ parts: ['local'], ...(quick ? { totalBytes: 64 * 1024 * 1024, runs: 1 } : {}) }),
@@ -32,6 +39,17 @@ const workloads: Record<string, { title: string; run: (quick: boolean) => Promis
     run: (quick) => icebergScanBench(quick ? { rows: 50_000, runs: 1 } : {}),
   },
 };
+
+// Module workloads register themselves: any bench/workloads/*.ts exporting
+// `benchWorkloads` adds its entries (in file-name order), so each module's
+// benchmarks live in its own file.
+for (const file of readdirSync(new URL('./workloads/', import.meta.url)).filter((f) => f.endsWith('.ts')).sort()) {
+  const mod = (await import(`./workloads/${file}`)) as { benchWorkloads?: Record<string, BenchWorkload> };
+  for (const [name, w] of Object.entries(mod.benchWorkloads ?? {})) {
+    if (name in workloads) throw new Error(`bench workload '${name}' is defined twice (bench/workloads/${file})`);
+    workloads[name] = w;
+  }
+}
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

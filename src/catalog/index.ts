@@ -27,3 +27,6 @@ export {
   type TableIdentifier,
 } from './identifier.js';
 export { FileSystemCatalog, DEFAULT_FILESYSTEM_CATALOG_NAME, NAMESPACE_MARKER, type FileSystemCatalogOptions } from './filesystem/catalog.js';
+export * from './rest/index.js';
+export * from './polaris/index.js';
+// GlueCatalog loads @aws-sdk/client-glue, so it has its own subpath: lakekit/catalog/glue.

@@ -5,20 +5,26 @@
  * prints as `value` (util.inspect, whitespace ignored). A guide that drifts
  * from the API fails here.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { entries } from '../../../tsup.config.js';
 
 const ROOT = resolve(__dirname, '../../..');
-const GUIDES = ['docs/iceberg.md'];
-const SUBPATHS: Record<string, string> = {
-  lakekit: 'src/index.ts',
-  'lakekit/io': 'src/io/index.ts',
-  'lakekit/io/local': 'src/io/local.ts',
-  'lakekit/iceberg': 'src/iceberg/index.ts',
-  'lakekit/catalog': 'src/catalog/index.ts',
-};
+/**
+ * Every page under docs/ with a ```ts block is a guide. Blocks fenced as ```ts run;
+ * a block that needs a live service (Polaris, AWS) is fenced ```typescript and is
+ * only shown, so say so next to it.
+ */
+const GUIDES = readdirSync(join(ROOT, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => `docs/${f}`)
+  .filter((f) => /```ts\n/.test(readFileSync(join(ROOT, f), 'utf8')));
+/** `lakekit/<subpath>` → its source entry, from the build's entries. */
+const SUBPATHS: Record<string, string> = Object.fromEntries(
+  Object.entries(entries).map(([name, src]) => [name === 'index' ? 'lakekit' : `lakekit/${name.replace(/\/index$/, '')}`, src]),
+);
 
 interface Check {
   line: number;
@@ -54,7 +60,7 @@ const squash = (s: string) => s.replace(/\s+/g, '');
 describe.each(GUIDES)('guide %s', (guide) => {
   it('runs, and prints what it says it prints', { timeout: 60_000 }, async () => {
     const { code, checks } = compile(readFileSync(join(ROOT, guide), 'utf8'));
-    expect(checks.length).toBeGreaterThan(3);
+    expect(checks.length, 'a guide checks at least one printed value').toBeGreaterThan(0);
     const dir = join(ROOT, '.cache', 'guides');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${guide.replace(/[^a-z0-9]+/gi, '_')}.ts`);

@@ -1,0 +1,2 @@
+/** lakekit/catalog — glue (under construction). */
+export {};

@@ -1,0 +1,2 @@
+/** lakekit/catalog — polaris (under construction). */
+export {};

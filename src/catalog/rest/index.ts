@@ -1,0 +1,3 @@
+/** lakekit/catalog — rest (under construction). */
+export {};
+export type { AuthProvider, AuthRequest } from './auth-provider.js';

@@ -1,0 +1,2 @@
+/** lakekit/classification — under construction. */
+export {};

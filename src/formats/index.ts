@@ -1,0 +1,2 @@
+/** lakekit/formats — under construction. */
+export {};

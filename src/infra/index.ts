@@ -1,0 +1,2 @@
+/** lakekit/infra — under construction. */
+export {};

@@ -1,0 +1,2 @@
+/** lakekit/lineage — under construction. */
+export {};

@@ -1,0 +1,2 @@
+/** lakekit/quality — under construction. */
+export {};

@@ -1,0 +1,2 @@
+/** lakekit/zones — under construction. */
+export {};
