@@ -24,6 +24,7 @@ import { bindTransform } from '../spec/transform-apply.js';
 import { findFieldById } from '../spec/type-index.js';
 import type { Value } from '../spec/values.js';
 import { takeRows } from './take.js';
+import { dictionaryEncodeForSplit } from './dictionary-encode.js';
 import { temporalOrdinals } from './temporal-keys.js';
 
 /** Iceberg's default `write.target-file-size-bytes`: 512 MiB. */
@@ -185,10 +186,12 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
   };
   function toGroups(groups: Map<unknown, { tuple: Value[]; rows: number[] }>, batch: RecordBatch): RoutedGroup[] {
     const out: RoutedGroup[] = [];
+    // Splitting gathers every column; string columns are cheaper to gather as dictionary keys.
+    const source = groups.size === 1 ? batch : dictionaryEncodeForSplit(batch);
     for (const g of groups.values()) {
       const key = partitionKey(spec.specId, g.tuple);
       const partition = new Map(spec.fields.map((pf, k) => [pf.fieldId, g.tuple[k]!] as const));
-      out.push({ key, partition, tuple: g.tuple, batch: groups.size === 1 ? batch : takeRows(batch, Uint32Array.from(g.rows)) });
+      out.push({ key, partition, tuple: g.tuple, batch: groups.size === 1 ? batch : takeRows(source, Uint32Array.from(g.rows)) });
     }
     return out;
   }

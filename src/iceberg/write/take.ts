@@ -109,11 +109,20 @@ function takeListOffsets(data: Data, indices: Uint32Array): { valueOffsets: Offs
 
 /** A copy of `data` holding the rows at `indices`, in that order. */
 export function takeData<T extends DataType>(data: Data<T>, indices: Uint32Array): Data<T> {
+  checkIndices(data.length, indices);
+  return takeChecked(data, indices);
+}
+
+function checkIndices(rows: number, indices: Uint32Array): void {
+  let max = -1;
+  for (let k = 0; k < indices.length; k++) if (indices[k]! > max) max = indices[k]!;
+  if (max >= rows) throw new RangeError(`row index ${max} is out of range for ${rows} rows`);
+}
+
+/** {@link takeData} once the indices are known to be in range (struct children have the parent's length). */
+function takeChecked<T extends DataType>(data: Data<T>, indices: Uint32Array): Data<T> {
   const type = data.type as DataType;
   const length = indices.length;
-  for (let k = 0; k < length; k++) {
-    if (indices[k]! >= data.length) throw new RangeError(`row index ${indices[k]} is out of range for ${data.length} rows`);
-  }
   const { nullBitmap, nullCount } = takeBitmap(data, indices);
   const base = { type, length, nullCount, ...(nullBitmap === undefined ? {} : { nullBitmap }) };
   switch (type.typeId) {
@@ -131,23 +140,25 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Uint32Array
     case Type.Dictionary: {
       const keys = data.values as ArrayLike<number> & { constructor: new (n: number) => ArrayLike<number> & Record<number, number> };
       const out = new keys.constructor(length);
-      for (let k = 0; k < length; k++) out[k] = keys[indices[k]!]!;
+      if (keys instanceof Int32Array || keys instanceof Uint32Array) {
+        gatherWords(new Uint32Array(keys.buffer, keys.byteOffset, keys.length), new Uint32Array((out as Int32Array).buffer), indices, 1);
+      } else for (let k = 0; k < length; k++) out[k] = keys[indices[k]!]!;
       return makeData({ ...base, data: out, dictionary: data.dictionary } as never) as Data<T>;
     }
     case Type.List:
     case Type.Map: {
       const { valueOffsets, childIndices } = takeListOffsets(data, indices);
-      const child = takeData(data.children[0]!, childIndices);
+      const child = takeChecked(data.children[0]!, childIndices);
       return makeData({ ...base, valueOffsets, child } as never) as Data<T>;
     }
     case Type.FixedSizeList: {
       const size = (type as unknown as { listSize: number }).listSize;
       const childIndices = new Uint32Array(length * size);
       for (let k = 0; k < length; k++) for (let c = 0; c < size; c++) childIndices[k * size + c] = indices[k]! * size + c;
-      return makeData({ ...base, child: takeData(data.children[0]!, childIndices) } as never) as Data<T>;
+      return makeData({ ...base, child: takeChecked(data.children[0]!, childIndices) } as never) as Data<T>;
     }
     case Type.Struct:
-      return makeData({ ...base, children: data.children.map((c) => takeData(c, indices)) } as never) as Data<T>;
+      return makeData({ ...base, children: data.children.map((c) => takeChecked(c, indices)) } as never) as Data<T>;
     default: {
       // Fixed-width: numbers, temporals, decimals, fixed-size binary, intervals.
       // Copied as 32-bit words where possible, so 64-bit values never become BigInt objects.

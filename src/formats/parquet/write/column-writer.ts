@@ -32,6 +32,11 @@ export interface ColumnWriterOptions {
   compressor: Compressor;
 }
 
+/** The early dictionary check waits for this many values of the first page... */
+const EARLY_DROP_MIN_VALUES = 4096;
+/** ...and drops the dictionary when more than this share of them are distinct. */
+const EARLY_DROP_DISTINCT_RATIO = 0.75;
+
 interface PageRecord {
   dict: boolean;
   entries: number;
@@ -78,6 +83,9 @@ export class ColumnChunkWriter {
   private boolBits = 0;
   private readonly idx = new IntBuffer();
   private dict: BytesDictionary | undefined;
+  /** For dictionary-encoded Arrow input: source key → index in `dict` (-1 unseen), for the source `remapFor`. */
+  private remap: Int32Array | undefined;
+  private remapFor: Int32Array | undefined;
   private dictMode: boolean;
   private plainEstimate = 0;
   private dictDataPages = 0;
@@ -157,11 +165,17 @@ export class ColumnChunkWriter {
     if (v.kind === 'bool') return this.appendBools(v.bits, v.bitOffset, v.sel, v0, v1);
     if (this.dictMode) {
       const dict = this.dict!;
-      dict.encode(v.offsets, v.data, v.sel, v0, v1, this.idx);
+      if (v.keyed === true && v.sel !== null) this.encodeKeyed(v.offsets, v.data, v.sel, v0, v1);
+      else dict.encode(v.offsets, v.data, v.sel, v0, v1, this.idx);
       let bytes = 4 * (v1 - v0);
       if (v.sel === null) bytes += v.offsets[v1]! - v.offsets[v0]!;
       else for (let i = v0; i < v1; i++) bytes += v.offsets[v.sel[i]! + 1]! - v.offsets[v.sel[i]!]!;
       this.plainEstimate += bytes;
+      // Mostly distinct values: give the dictionary up now rather than after a page of hashing.
+      if (this.dictDataPages === 0 && this.idx.length >= EARLY_DROP_MIN_VALUES && dict.size > this.idx.length * EARLY_DROP_DISTINCT_RATIO) {
+        this.dropDictionary();
+        return;
+      }
       if (dict.byteSize > this.opts.dictSizeBytes) {
         if (this.dictDataPages === 0) this.dropDictionary();
         else {
@@ -172,6 +186,30 @@ export class ColumnChunkWriter {
       return;
     }
     this.appendPlainBytes(v.offsets, v.data, v.sel, v0, v1);
+  }
+
+  /** Dictionary-encoded input: each source key is looked up in `dict` once per chunk. */
+  private encodeKeyed(offsets: Int32Array, data: Uint8Array, keys: Int32Array, v0: number, v1: number): void {
+    if (this.remapFor !== offsets) {
+      this.remapFor = offsets;
+      this.remap = new Int32Array(offsets.length - 1).fill(-1);
+    }
+    const remap = this.remap!;
+    const dict = this.dict!;
+    const out = this.idx;
+    out.ensure(v1 - v0);
+    const idx = out.values;
+    let o = out.length;
+    for (let v = v0; v < v1; v++) {
+      const key = keys[v]!;
+      let d = remap[key]!;
+      if (d < 0) {
+        d = dict.findOrAdd(data, offsets[key]!, offsets[key + 1]!);
+        remap[key] = d;
+      }
+      idx[o++] = d;
+    }
+    out.length = o;
   }
 
   private appendBools(bits: Uint8Array, bitOffset: number, sel: Int32Array | null, v0: number, v1: number): void {
@@ -211,6 +249,8 @@ export class ColumnChunkWriter {
       offsets[i + 1] = parts.length;
     }
     this.dict = undefined;
+    this.remap = undefined;
+    this.remapFor = undefined;
     this.dictMode = false;
     idx.clear();
     this.appendPlainBytes(offsets, parts.view(), null, 0, offsets.length - 1);

@@ -7,6 +7,29 @@
  */
 import { ByteBuffer, type IntBuffer } from './buffer.js';
 
+/** murmur3-style hash of `data[s, e)`, read as little-endian words through `dv`. */
+function hashBytes(dv: DataView, data: Uint8Array, s: number, e: number): number {
+  const len = e - s;
+  const e4 = s + (len & ~3);
+  let h = len;
+  let k = s;
+  for (; k < e4; k += 4) {
+    let x = dv.getUint32(k, true);
+    x = Math.imul(x, 0xcc9e2d51);
+    x = (x << 15) | (x >>> 17);
+    h ^= Math.imul(x, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  for (; k < e; k++) h = Math.imul(h ^ data[k]!, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
 /** Byte-array dictionary with its PLAIN encoding built as entries arrive. */
 export class BytesDictionary {
   /** PLAIN encoding of the entries (4-byte length + bytes each): the dictionary page body. */
@@ -51,23 +74,7 @@ export class BytesDictionary {
       const s = offsets[r]!;
       const e = offsets[r + 1]!;
       const len = e - s;
-      const e4 = s + (len & ~3);
-      let h = len;
-      let k = s;
-      for (; k < e4; k += 4) {
-        let x = dv.getUint32(k, true);
-        x = Math.imul(x, 0xcc9e2d51);
-        x = (x << 15) | (x >>> 17);
-        h ^= Math.imul(x, 0x1b873593);
-        h = (h << 13) | (h >>> 19);
-        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-      }
-      for (; k < e; k++) h = Math.imul(h ^ data[k]!, 0x01000193);
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
+      const h = hashBytes(dv, data, s, e);
       let p = h & mask;
       let found = -1;
       for (;;) {
@@ -102,6 +109,26 @@ export class BytesDictionary {
       idx[o++] = found;
     }
     out.length = o;
+  }
+
+  /** The index of `data[s, e)` in the dictionary, adding it if new (the slow path of {@link encode}, for one value). */
+  findOrAdd(data: Uint8Array, s: number, e: number): number {
+    const len = e - s;
+    const h = hashBytes(new DataView(data.buffer, data.byteOffset, data.byteLength), data, s, e);
+    const dict = this.plain.bytes;
+    let p = h & this.mask;
+    for (;;) {
+      const slot = this.slots[p]!;
+      if (slot === 0) return this.add(data, s, len, h, p);
+      const d = slot - 1;
+      if (this.hash[d] === h && this.len[d] === len) {
+        const ds = this.start[d]!;
+        let q = 0;
+        while (q < len && dict[ds + q] === data[s + q]) q++;
+        if (q === len) return d;
+      }
+      p = (p + 1) & this.mask;
+    }
   }
 
   private add(data: Uint8Array, s: number, len: number, h: number, slot: number): number {

@@ -15,7 +15,15 @@ import type { LeafColumn } from './schema.js';
 export type LeafValues =
   | { readonly kind: 'fixed'; readonly n: number; readonly width: number; readonly bytes: Uint8Array }
   | { readonly kind: 'bool'; readonly n: number; readonly bits: Uint8Array; readonly bitOffset: number; readonly sel: Int32Array | null }
-  | { readonly kind: 'bytes'; readonly n: number; readonly offsets: Int32Array; readonly data: Uint8Array; readonly sel: Int32Array | null };
+  | {
+      readonly kind: 'bytes';
+      readonly n: number;
+      readonly offsets: Int32Array;
+      readonly data: Uint8Array;
+      readonly sel: Int32Array | null;
+      /** `sel` holds keys into a dictionary (`offsets`/`data`), so equal keys are equal values. */
+      readonly keyed?: boolean;
+    };
 
 function fail(leafName: string, iceberg: PrimitiveType, arrow: DataType, hint: string): never {
   throw new ValidationError(
@@ -202,7 +210,7 @@ export function leafValues(leaf: LeafColumn, d: Data, sel: Int32Array | null, n:
         const composed = new Int32Array(n);
         for (let i = 0; i < n; i++) composed[i] = Number(idx[sel === null ? i : sel[i]!]!);
         for (let i = 0; i < n; i++) if (composed[i]! < 0 || composed[i]! >= offsets.length - 1) throw new ValidationError(`column ${leaf.columnName}: a dictionary index is out of range; the Arrow data is corrupt`);
-        return { kind: 'bytes', n, offsets, data, sel: composed };
+        return { kind: 'bytes', n, offsets, data, sel: composed, keyed: true };
       }
       const { offsets, data } = byteArrays(d);
       return { kind: 'bytes', n, offsets, data, sel };
