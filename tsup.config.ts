@@ -23,7 +23,8 @@ export const entries = {
 };
 
 export default defineConfig({
-  entry: entries,
+  // The CLI is built but not exported: `bin/lakekit.mjs` runs dist/cli/main.js.
+  entry: { ...entries, 'cli/main': 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
   // .d.ts for import, .d.cts for require; shared declarations go to shared
   // chunks too, so a type (e.g. Secret, with #private) is one type across subpaths.

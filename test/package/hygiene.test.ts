@@ -44,7 +44,8 @@ beforeAll(async () => {
 
 describe('dependencies', () => {
   it('every devDependency is pinned to an exact version', () => {
-    const loose = Object.entries(pkg.devDependencies ?? {}).filter(([, v]) => !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v));
+    // The one exception: the package links itself (`"lakekit": "file:."`), so `npx lakekit` works in a clone.
+    const loose = Object.entries(pkg.devDependencies ?? {}).filter(([name, v]) => !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v) && !(name === pkg.name && v === 'file:.'));
     expect(loose).toEqual([]);
   });
 
@@ -98,13 +99,13 @@ describe('exports', () => {
 });
 
 describe('package fields', () => {
-  it('is an ESM package without side effects for Node 20 or newer, shipping dist only', () => {
+  it('is an ESM package without side effects for Node 20 or newer, shipping dist and the bin launcher only', () => {
     expect(pkg.type).toBe('module');
     expect(pkg.sideEffects).toBe(false);
     const min = /^>=\s*(\d+)/.exec(pkg.engines?.node ?? '');
     expect(Number(min?.[1]), `engines.node is '${pkg.engines?.node}'`).toBeGreaterThanOrEqual(20);
     expect(pkg.files).toContain('dist');
-    expect((pkg.files ?? []).filter((f) => !['dist', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
+    expect((pkg.files ?? []).filter((f) => !['dist', 'bin', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
   });
 });
 
@@ -112,7 +113,8 @@ describe('build config', () => {
   const config = tsupConfig as Options;
 
   it('builds ESM and CJS with declarations and code splitting, keeping node: prefixes', () => {
-    expect(config.entry).toBe(entries);
+    // Every exported entry, plus the CLI (built, run by bin/lakekit.mjs, not exported).
+    expect(config.entry).toEqual({ ...entries, 'cli/main': 'src/cli/main.ts' });
     expect([...(config.format as string[])].sort()).toEqual(['cjs', 'esm']);
     expect(config.dts).toBe(true);
     expect(config.splitting).toBe(true);

@@ -1,0 +1,57 @@
+/**
+ * The CLI's way into a lake: find `lakekit.config.yaml|yml|json` (or the
+ * `--config` file), resolve relative roots against the file's directory, and
+ * open the zones on local disk or S3 with the Node FileIOs. No configuration
+ * means the embedded default: a local lake under `./lake`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Catalog } from '../catalog/catalog.js';
+import { FileIORegistry } from '../io/registry.js';
+import { LocalFileIO } from '../io/local.js';
+import { S3FileIO } from '../io/s3.js';
+import { CONFIG_FILE_NAMES, openLake, parseLakeConfig, resolveLakeConfig, resolveZoneRoots, type CatalogConfig, type Lake, type LakeConfig } from '../zones/index.js';
+import { CliUsageError, type CliContext } from './context.js';
+
+/** Where the configuration came from, for `lakekit init` and error messages. */
+export interface LoadedConfig {
+  config: LakeConfig;
+  /** The file read, or undefined for the built-in default. */
+  file?: string;
+  /** Directory relative roots are resolved against. */
+  baseDir: string;
+}
+
+/** Read the lake configuration the CLI should use. */
+export function loadConfig(ctx: CliContext): LoadedConfig {
+  const explicit = ctx.options.config;
+  if (explicit !== undefined) {
+    const file = resolve(ctx.cwd, explicit);
+    if (!existsSync(file)) throw new CliUsageError(`configuration file ${explicit} does not exist; create it with \`lakekit init\` or fix --config`);
+    return { config: parseLakeConfig(readFileSync(file, 'utf8'), explicit), file, baseDir: dirname(file) };
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = resolve(ctx.cwd, name);
+    if (existsSync(file)) return { config: parseLakeConfig(readFileSync(file, 'utf8'), name), file, baseDir: ctx.cwd };
+  }
+  return { config: resolveLakeConfig({}), baseDir: ctx.cwd };
+}
+
+/** Node storage for every scheme a lake root may use. */
+export function nodeFileIORegistry(): FileIORegistry {
+  return new FileIORegistry({
+    file: () => new LocalFileIO(),
+    s3: (props) => S3FileIO.fromProperties(props),
+  });
+}
+
+/** Build the catalog named by the configuration (the embedded one needs nothing). */
+async function catalogFor(config: CatalogConfig): Promise<Catalog> {
+  throw new CliUsageError(`the ${config.type} catalog is not available from the CLI yet; use catalog.type: filesystem`);
+}
+
+/** Open the lake for a command. */
+export async function openCliLake(ctx: CliContext, loaded: LoadedConfig = loadConfig(ctx)): Promise<Lake> {
+  const config = resolveZoneRoots(loaded.config, loaded.baseDir);
+  return openLake(config, { fileIO: nodeFileIORegistry(), ...(config.catalog.type === 'filesystem' ? {} : { catalog: catalogFor }) });
+}
