@@ -91,14 +91,14 @@ describe('catalog and table commands on a local lake', () => {
     });
     const human = await cli(dir, 'catalog', 'describe', 'gold.tx');
     expect(human.stdout).toMatch(/partitioned by: identity\(day\)/);
-    expect(human.stdout).not.toMatch(/\u001b\[/); // no colours when not a TTY
+    expect(human.stdout.includes('\u001b[')).toBe(false); // no colours when not a TTY
   });
 
   it('scans with a filter, projection and time travel', async () => {
     const all = await cli(dir, '--json', 'table', 'scan', 'gold.tx');
     expect(all.json<{ matched: number }>().matched).toBe(3);
     const eur = await cli(dir, '--json', 'table', 'scan', 'gold.tx', '--filter', "currency = 'EUR'", '--select', 'id');
-    expect(eur.json<{ rows: unknown[] }>().rows).toEqual([{ id: '1' }, { id: '3' }].map((r) => ({ id: BigInt(r.id).toString() })).map(() => expect.anything()));
+    expect(eur.json<{ rows: { id: string }[] }>().rows.map((r) => r.id).sort()).toEqual(['1', '3']);
     expect(eur.json<{ matched: number }>().matched).toBe(2);
     const snaps = (await cli(dir, '--json', 'table', 'snapshots', 'gold.tx')).json<{ snapshotId: string }[]>();
     expect(snaps).toHaveLength(2);
