@@ -23,7 +23,6 @@ import type { Schema } from '../spec/schema.js';
 import { bindTransform } from '../spec/transform-apply.js';
 import { findFieldById } from '../spec/type-index.js';
 import type { Value } from '../spec/values.js';
-import { takeRows } from './take.js';
 import { dictionaryEncodeForSplit } from './dictionary-encode.js';
 import { temporalOrdinals } from './temporal-keys.js';
 
@@ -99,7 +98,7 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
           file = start(group.partition, group.tuple);
           open.set(group.key, file);
         }
-        for (const bytes of await file.writer.write(group.batch)) await file.queue.push(bytes);
+        for (const bytes of await file.writer.write(group.batch, group.rows === undefined ? {} : { rows: group.rows })) await file.queue.push(bytes);
         if (file.writer.bytesWritten + file.writer.bufferedBytes >= target) {
           open.delete(group.key);
           await finish(file);
@@ -128,6 +127,8 @@ interface RoutedGroup {
   partition: Map<number, Value>;
   tuple: Value[];
   batch: RecordBatch;
+  /** The rows of `batch` in this partition (all of them when absent); the Parquet writer reads them in place. */
+  rows?: Int32Array;
 }
 
 /** Splits a batch into one batch per partition of `spec`. */
@@ -191,7 +192,7 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
     for (const g of groups.values()) {
       const key = partitionKey(spec.specId, g.tuple);
       const partition = new Map(spec.fields.map((pf, k) => [pf.fieldId, g.tuple[k]!] as const));
-      out.push({ key, partition, tuple: g.tuple, batch: groups.size === 1 ? batch : takeRows(source, Uint32Array.from(g.rows)) });
+      out.push({ key, partition, tuple: g.tuple, batch: source, ...(groups.size === 1 ? {} : { rows: Int32Array.from(g.rows) }) });
     }
     return out;
   }

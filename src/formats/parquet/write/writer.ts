@@ -31,6 +31,15 @@ export interface ParquetWriteResult {
   metrics: DataFileMetrics;
 }
 
+/** Options for one {@link ParquetWriter.write} call. */
+export interface ParquetWriteBatchOptions {
+  /**
+   * Write only these rows of the batch, in this order, reading them in place
+   * (a partitioned writer passes each partition's rows instead of copying them out).
+   */
+  rows?: Int32Array;
+}
+
 /**
  * Writes one Parquet data file for an Iceberg schema. Feed it Arrow record
  * batches (or tables) with {@link write}, append what each call returns to the
@@ -91,8 +100,8 @@ export class ParquetWriter {
    * schema (the message names the column); the writer is then unusable, as
    * part of the batch may already be buffered.
    */
-  write(data: RecordBatch | Table): Promise<Uint8Array[]> {
-    const next = this.queue.then(() => this.writeNow(data));
+  write(data: RecordBatch | Table, options: ParquetWriteBatchOptions = {}): Promise<Uint8Array[]> {
+    const next = this.queue.then(() => this.writeNow(data, options.rows));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -104,10 +113,16 @@ export class ParquetWriter {
     return next;
   }
 
-  private async writeNow(data: RecordBatch | Table): Promise<Uint8Array[]> {
+  private async writeNow(data: RecordBatch | Table, rows: Int32Array | undefined): Promise<Uint8Array[]> {
     this.checkUsable();
+    if (rows !== undefined) {
+      if ('batches' in data) throw new ValidationError('ParquetWriter.write: `rows` selects rows of one RecordBatch; pass a RecordBatch, not a Table');
+      for (let i = 0; i < rows.length; i++) {
+        if (!(rows[i]! >= 0 && rows[i]! < data.numRows)) throw new ValidationError(`ParquetWriter.write: row ${rows[i]} is outside the batch's ${data.numRows} rows`);
+      }
+    }
     try {
-      return await this.writeBatches(data);
+      return rows === undefined ? await this.writeBatches(data) : await this.writeSelected(data as RecordBatch, rows);
     } catch (e) {
       // Rows of the failed batch may be half-buffered: the file can no longer be completed correctly.
       this.failed = e;
@@ -141,6 +156,22 @@ export class ParquetWriter {
     return out;
   }
 
+  /** Like {@link writeBatches} for the rows `rows` of `batch`, read in place (no copy of the batch). */
+  private async writeSelected(batch: RecordBatch, rows: Int32Array): Promise<Uint8Array[]> {
+    this.compressor ??= await loadCompressor(this.opts.codec, this.opts.compressionLevel);
+    this.checkColumns(batch);
+    const out: Uint8Array[] = [];
+    for (let s = 0; s < rows.length; ) {
+      const sel = rows.subarray(s, Math.min(rows.length, s + this.sliceRows()));
+      this.append(batch, sel);
+      s += sel.length;
+      const buffered = this.bufferedBytes;
+      if (this.rowsInGroup > 0) this.bytesPerRow = buffered / this.rowsInGroup;
+      if (buffered >= this.opts.rowGroupSizeBytes) out.push(...(await this.flushRowGroup()));
+    }
+    return out;
+  }
+
   /** Rows to shred before the next row-group size check: about a quarter of a row group. */
   private sliceRows(): number {
     const rows = Math.floor(this.opts.rowGroupSizeBytes / 4 / Math.max(1, this.bytesPerRow));
@@ -158,8 +189,10 @@ export class ParquetWriter {
     }
   }
 
-  private append(batch: RecordBatch): void {
-    const n = batch.numRows;
+  /** Shred `batch` (or its rows `sel`, in that order) into the open row group. */
+  private append(batch: RecordBatch, sel?: Int32Array): void {
+    const n = sel === undefined ? batch.numRows : sel.length;
+    const levels = sel === undefined ? rootLevels(n) : { ...rootLevels(n), pos: sel };
     const leaves: LeafBatch[] = [];
     const byName = new Map(batch.schema.fields.map((f, i) => [f.name, i]));
     for (const node of this.plan.fields) {
@@ -170,7 +203,7 @@ export class ParquetWriter {
           throw new ValidationError(`column ${node.name} is required but missing from the Arrow data; add it or make the field optional`, { context: { column: node.name } });
         }
         absent(node, rootLevels(n), leaves);
-      } else shredNode(node, d, rootLevels(n), leaves);
+      } else shredNode(node, d, levels, leaves);
     }
     this.columns ??= this.plan.leaves.map(
       (leaf) =>
