@@ -13,6 +13,7 @@ export const entries = {
   'iceberg/index': 'src/iceberg/index.ts',
   'catalog/index': 'src/catalog/index.ts',
   'catalog/glue/index': 'src/catalog/glue/index.ts',
+  'catalog/sigv4': 'src/catalog/rest/sigv4.ts',
   'classification/aws/index': 'src/classification/aws/index.ts',
   'formats/index': 'src/formats/index.ts',
   'zones/index': 'src/zones/index.ts',

@@ -35,6 +35,20 @@ export interface WriteOptions {
   contentType?: string;
   /** Cancels the write; nothing is published. */
   signal?: AbortSignal;
+  /**
+   * Write-once retention (S3 Object Lock): the object cannot be deleted or
+   * overwritten until `retainUntil`. Needs a bucket created with Object Lock
+   * enabled; stores without retention (memory, local disk) ignore it.
+   */
+  objectLock?: ObjectLockRetention;
+}
+
+/** S3 Object Lock retention for one object. */
+export interface ObjectLockRetention {
+  /** `COMPLIANCE`: nobody can shorten it; `GOVERNANCE`: users with `s3:BypassGovernanceRetention` can. */
+  mode: 'COMPLIANCE' | 'GOVERNANCE';
+  /** The object is locked until this instant. */
+  retainUntil: Date;
 }
 
 /** Options for {@link FileIO.list}. */

@@ -14,7 +14,7 @@
  *
  * @module
  */
-export type { FileIO, FileStat, ByteRange, WriteInput, WriteOptions, ListOptions } from './file-io.js';
+export type { FileIO, FileStat, ByteRange, WriteInput, WriteOptions, ListOptions, ObjectLockRetention } from './file-io.js';
 export { MemoryFileIO, type MemoryFileIOOptions } from './memory.js';
 export { FileIORegistry, ResolvingFileIO, type FileIOFactory } from './registry.js';
 export { asyncBufferFromFileIO, type AsyncBuffer } from './async-buffer.js';

@@ -198,6 +198,7 @@ export class S3FileIO implements FileIO {
         key: loc.key,
         encryption: this.#encryption,
         contentType: options.contentType,
+        objectLock: options.objectLock,
         ifNoneMatch,
         threshold: this.#threshold,
         partSize: this.#partSize,

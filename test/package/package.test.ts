@@ -21,6 +21,7 @@ import { startS3Stub, type S3Stub } from './s3-stub.js';
 const EDGES: Record<string, { node?: boolean; aws?: boolean; cdk?: boolean }> = {
   './io/local': { node: true },
   './io/s3': { node: true, aws: true },
+  './catalog/sigv4': { aws: true },
   './infra': { node: true, aws: true, cdk: true },
 };
 

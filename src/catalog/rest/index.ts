@@ -1,3 +1,45 @@
-/** lakekit/catalog — rest (under construction). */
-export {};
+/**
+ * The Iceberg REST catalog client: {@link RestCatalog} (Apache Polaris first,
+ * any Iceberg REST server), its authentication (OAuth2 client credentials,
+ * token exchange, bearer tokens; SigV4 from `lakekit/catalog/sigv4`), views,
+ * multi-table transactions, server-side scan planning and vended credentials.
+ *
+ * @example
+ * ```typescript
+ * import { RestCatalog } from 'lakekit/catalog';
+ * const catalog = new RestCatalog({ uri: 'http://localhost:8181', warehouse: 'demo' });
+ * for await (const ns of catalog.listNamespaces()) console.log(ns);
+ * ```
+ *
+ * @module
+ */
 export type { AuthProvider, AuthRequest } from './auth-provider.js';
+export {
+  RestCatalog,
+  DEFAULT_REST_CATALOG_NAME,
+  DEFAULT_REST_PAGE_SIZE,
+  stagedCreateUpdates,
+  uuidv7,
+  type RestCatalogOptions,
+  type ClientCredential,
+  type TableCommit,
+  type LoadTableOptions,
+} from './catalog.js';
+export {
+  BearerTokenAuth,
+  OAuth2ClientCredentials,
+  OAuth2TokenExchange,
+  DEFAULT_OAUTH2_SCOPE,
+  DEFAULT_TOKEN_REFRESH_MARGIN_MS,
+  ACCESS_TOKEN_TYPE,
+  type OAuth2Options,
+  type OAuth2ClientCredentialsOptions,
+  type OAuth2TokenExchangeOptions,
+} from './auth.js';
+export { Endpoint, DEFAULT_ENDPOINTS } from './endpoints.js';
+export { RETRYABLE_STATUSES, type RestCall, type RestCallTarget } from './errors.js';
+export { RestHttpClient, DEFAULT_REST_TIMEOUT_MS, DEFAULT_REST_RETRY, type RestLogEvent, type RestRetryOptions, type RestHttpClientOptions } from './http.js';
+export { VendedCredentialsFileIO, credentialFor, CREDENTIALS_EXPIRY_PROPERTY, DEFAULT_CREDENTIALS_REFRESH_MARGIN_MS, type VendedCredentialsFileIOOptions } from './vended-io.js';
+export { currentViewVersion, type ViewDefinition, type ViewMetadata, type ViewVersion, type LoadViewResult, type SqlViewRepresentation } from './views.js';
+export type { PlanScanOptions, PlanningResult, PlannedFile, PlannedScanTask, ScanTaskBatch } from './scan-planning.js';
+export type { StorageCredential } from './schemas.js';

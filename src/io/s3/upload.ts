@@ -8,7 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { concatBytes } from '../../internal/bytes.js';
-import type { WriteInput } from '../file-io.js';
+import type { ObjectLockRetention, WriteInput } from '../file-io.js';
 import { chunksOf } from '../streams.js';
 import type { S3Encryption } from './properties.js';
 
@@ -19,6 +19,8 @@ export interface UploadPlan {
   key: string;
   encryption: S3Encryption;
   contentType: string | undefined;
+  /** Object Lock retention to set on the new object. */
+  objectLock: ObjectLockRetention | undefined;
   /** Send `If-None-Match: *` so an existing object is never replaced. */
   ifNoneMatch: boolean;
   threshold: number;
@@ -44,7 +46,12 @@ function sseParams(enc: S3Encryption): Record<string, unknown> {
 /** Upload `data`; returns the byte count and ETag. Throws the raw SDK error for the caller to map. */
 export async function upload(plan: UploadPlan, data: WriteInput): Promise<{ size: number; etag: string | undefined }> {
   const { client, bucket, key } = plan;
-  const common = { Bucket: bucket, Key: key, ...(plan.contentType === undefined ? {} : { ContentType: plan.contentType }) };
+  const common = {
+    Bucket: bucket,
+    Key: key,
+    ...(plan.contentType === undefined ? {} : { ContentType: plan.contentType }),
+    ...(plan.objectLock === undefined ? {} : { ObjectLockMode: plan.objectLock.mode, ObjectLockRetainUntilDate: plan.objectLock.retainUntil }),
+  };
   const sse = sseParams(plan.encryption);
   const condition = plan.ifNoneMatch ? { IfNoneMatch: '*' } : {};
 

@@ -1,0 +1,17 @@
+import { FileSystemCatalog } from './src/catalog/filesystem/catalog.js';
+import { rowsToArrow } from './src/formats/arrow/rows-to-arrow.js';
+import { newSchema } from './src/iceberg/spec/schema.js';
+import { optionalField, requiredField, Types } from './src/iceberg/spec/types.js';
+import { MemoryFileIO } from './src/io/memory.js';
+import { applyDmsBatch, ensureGoldTable } from './src/zones/index.js';
+const schema = newSchema([requiredField(1, 'id', Types.long), optionalField(2, 'name', Types.string), optionalField(3, 'amount', Types.decimal(18, 2)), optionalField(4, 'region', Types.string)]);
+const changeSchema = newSchema([optionalField(100, 'Op', Types.string), ...schema.fields.map((f) => ({ ...f, required: false }))]);
+const N = 200000, C = 20000;
+const base = rowsToArrow(Array.from({ length: N }, (_, i) => ({ id: BigInt(i), name: `c-${i}`, amount: '1.00', region: 'eu' })), schema);
+const ch = rowsToArrow(Array.from({ length: C }, (_, i) => ({ Op: i % 8 === 0 ? 'D' : 'U', id: BigInt(i * 9), name: `u-${i}`, amount: '2.00', region: 'us' })), changeSchema);
+const catalog = new FileSystemCatalog({ warehouse: 'memory://w/', io: new MemoryFileIO() });
+const t = await ensureGoldTable(catalog, 'gold.t', schema);
+await t.append(base);
+const t0 = performance.now();
+await applyDmsBatch(t, { id: '1', changes: ch }, { key: ['id'] });
+console.log('ms', performance.now() - t0);

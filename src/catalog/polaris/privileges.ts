@@ -1,0 +1,161 @@
+/**
+ * Polaris privilege names, copied from the enums of the Polaris management
+ * OpenAPI spec (`TablePrivilege`, `ViewPrivilege`, `NamespacePrivilege`,
+ * `CatalogPrivilege`, `PolicyPrivilege`). A unit test compares these lists
+ * with the spec, so they cannot drift.
+ *
+ * @module
+ */
+
+/** Privileges grantable on a table (spec enum `TablePrivilege`). */
+export const TABLE_PRIVILEGES = [
+  'CATALOG_MANAGE_ACCESS',
+  'TABLE_DROP',
+  'TABLE_LIST',
+  'TABLE_READ_PROPERTIES',
+  'TABLE_WRITE_PROPERTIES',
+  'TABLE_READ_DATA',
+  'TABLE_WRITE_DATA',
+  'TABLE_FULL_METADATA',
+  'TABLE_ATTACH_POLICY',
+  'TABLE_DETACH_POLICY',
+  'TABLE_ASSIGN_UUID',
+  'TABLE_UPGRADE_FORMAT_VERSION',
+  'TABLE_ADD_SCHEMA',
+  'TABLE_SET_CURRENT_SCHEMA',
+  'TABLE_ADD_PARTITION_SPEC',
+  'TABLE_ADD_SORT_ORDER',
+  'TABLE_SET_DEFAULT_SORT_ORDER',
+  'TABLE_ADD_SNAPSHOT',
+  'TABLE_SET_SNAPSHOT_REF',
+  'TABLE_REMOVE_SNAPSHOTS',
+  'TABLE_REMOVE_SNAPSHOT_REF',
+  'TABLE_SET_LOCATION',
+  'TABLE_SET_PROPERTIES',
+  'TABLE_REMOVE_PROPERTIES',
+  'TABLE_SET_STATISTICS',
+  'TABLE_REMOVE_STATISTICS',
+  'TABLE_REMOVE_PARTITION_SPECS',
+  'TABLE_MANAGE_STRUCTURE',
+] as const;
+
+/** Privileges grantable on a view (spec enum `ViewPrivilege`). */
+export const VIEW_PRIVILEGES = ['CATALOG_MANAGE_ACCESS', 'VIEW_DROP', 'VIEW_LIST', 'VIEW_READ_PROPERTIES', 'VIEW_WRITE_PROPERTIES', 'VIEW_FULL_METADATA'] as const;
+
+/** Privileges grantable on a policy (spec enum `PolicyPrivilege`). */
+export const POLICY_PRIVILEGES = [
+  'CATALOG_MANAGE_ACCESS',
+  'POLICY_READ',
+  'POLICY_DROP',
+  'POLICY_WRITE',
+  'POLICY_LIST',
+  'POLICY_FULL_METADATA',
+  'POLICY_ATTACH',
+  'POLICY_DETACH',
+] as const;
+
+const TABLE_MAINTENANCE = [
+  'TABLE_ASSIGN_UUID',
+  'TABLE_UPGRADE_FORMAT_VERSION',
+  'TABLE_ADD_SCHEMA',
+  'TABLE_SET_CURRENT_SCHEMA',
+  'TABLE_ADD_PARTITION_SPEC',
+  'TABLE_ADD_SORT_ORDER',
+  'TABLE_SET_DEFAULT_SORT_ORDER',
+  'TABLE_ADD_SNAPSHOT',
+  'TABLE_SET_SNAPSHOT_REF',
+  'TABLE_REMOVE_SNAPSHOTS',
+  'TABLE_REMOVE_SNAPSHOT_REF',
+  'TABLE_SET_LOCATION',
+  'TABLE_SET_PROPERTIES',
+  'TABLE_REMOVE_PROPERTIES',
+  'TABLE_SET_STATISTICS',
+  'TABLE_REMOVE_STATISTICS',
+  'TABLE_REMOVE_PARTITION_SPECS',
+  'TABLE_MANAGE_STRUCTURE',
+] as const;
+
+/** Privileges grantable on a namespace (spec enum `NamespacePrivilege`). */
+export const NAMESPACE_PRIVILEGES = [
+  'CATALOG_MANAGE_ACCESS',
+  'CATALOG_MANAGE_CONTENT',
+  'CATALOG_MANAGE_METADATA',
+  'NAMESPACE_CREATE',
+  'TABLE_CREATE',
+  'VIEW_CREATE',
+  'NAMESPACE_DROP',
+  'TABLE_DROP',
+  'VIEW_DROP',
+  'NAMESPACE_LIST',
+  'TABLE_LIST',
+  'VIEW_LIST',
+  'NAMESPACE_READ_PROPERTIES',
+  'TABLE_READ_PROPERTIES',
+  'VIEW_READ_PROPERTIES',
+  'NAMESPACE_WRITE_PROPERTIES',
+  'TABLE_WRITE_PROPERTIES',
+  'VIEW_WRITE_PROPERTIES',
+  'TABLE_READ_DATA',
+  'TABLE_WRITE_DATA',
+  'NAMESPACE_FULL_METADATA',
+  'TABLE_FULL_METADATA',
+  'VIEW_FULL_METADATA',
+  'POLICY_CREATE',
+  'POLICY_WRITE',
+  'POLICY_READ',
+  'POLICY_DROP',
+  'POLICY_LIST',
+  'POLICY_FULL_METADATA',
+  'NAMESPACE_ATTACH_POLICY',
+  'NAMESPACE_DETACH_POLICY',
+  ...TABLE_MAINTENANCE,
+] as const;
+
+/** Privileges grantable on a whole catalog (spec enum `CatalogPrivilege`). */
+export const CATALOG_PRIVILEGES = [
+  'CATALOG_MANAGE_ACCESS',
+  'CATALOG_MANAGE_CONTENT',
+  'CATALOG_MANAGE_METADATA',
+  'CATALOG_READ_PROPERTIES',
+  'CATALOG_WRITE_PROPERTIES',
+  'NAMESPACE_CREATE',
+  'TABLE_CREATE',
+  'VIEW_CREATE',
+  'NAMESPACE_DROP',
+  'TABLE_DROP',
+  'VIEW_DROP',
+  'NAMESPACE_LIST',
+  'TABLE_LIST',
+  'VIEW_LIST',
+  'NAMESPACE_READ_PROPERTIES',
+  'TABLE_READ_PROPERTIES',
+  'VIEW_READ_PROPERTIES',
+  'NAMESPACE_WRITE_PROPERTIES',
+  'TABLE_WRITE_PROPERTIES',
+  'VIEW_WRITE_PROPERTIES',
+  'TABLE_READ_DATA',
+  'TABLE_WRITE_DATA',
+  'NAMESPACE_FULL_METADATA',
+  'TABLE_FULL_METADATA',
+  'VIEW_FULL_METADATA',
+  'POLICY_CREATE',
+  'POLICY_WRITE',
+  'POLICY_READ',
+  'POLICY_DROP',
+  'POLICY_LIST',
+  'POLICY_FULL_METADATA',
+  'CATALOG_ATTACH_POLICY',
+  'CATALOG_DETACH_POLICY',
+  ...TABLE_MAINTENANCE,
+] as const;
+
+/** A privilege on a table. */
+export type TablePrivilege = (typeof TABLE_PRIVILEGES)[number];
+/** A privilege on a view. */
+export type ViewPrivilege = (typeof VIEW_PRIVILEGES)[number];
+/** A privilege on a policy. */
+export type PolicyPrivilege = (typeof POLICY_PRIVILEGES)[number];
+/** A privilege on a namespace (applies to what the namespace holds too). */
+export type NamespacePrivilege = (typeof NAMESPACE_PRIVILEGES)[number];
+/** A privilege on a catalog (applies to everything in it). */
+export type CatalogPrivilege = (typeof CATALOG_PRIVILEGES)[number];

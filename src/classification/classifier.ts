@@ -1,0 +1,182 @@
+/**
+ * Column classification over Arrow tables: scan a deterministic sample (or
+ * every row) of each string and numeric column, with the column's name as
+ * context for every cell, and summarise per column what was found and how
+ * sensitive the column is.
+ *
+ * @module
+ */
+import type { Table } from 'apache-arrow';
+import { ValidationError } from '../errors.js';
+import { forEachText, isScannable } from './cells.js';
+import { maskValue } from './protect/mask.js';
+import { sensitivityPolicy, type Sensitivity } from './policy.js';
+import { Scanner, type ScannerOptions } from './scanner.js';
+
+/** Classifier defaults. */
+export const DEFAULT_CLASSIFY_OPTIONS = {
+  /** Rows scanned per column unless `fullScan`. */
+  sampleSize: 10_000,
+  /** Share of scanned non-null cells a type needs before it is assigned to the column. */
+  minHitRatio: 0.01,
+  /** Masked examples kept per type. */
+  maxExamples: 3,
+  seed: 0,
+} as const;
+
+/** Options of {@link classifyTable}. */
+export interface ClassifyOptions extends ScannerOptions {
+  /** A prepared scanner (its options win over the scanner options here). */
+  scanner?: Scanner;
+  /** Rows sampled per column. @default 10000 */
+  sampleSize?: number;
+  /** Scan every row. @default false */
+  fullScan?: boolean;
+  /** Seed of the systematic sample's start; the same seed picks the same rows. @default 0 */
+  seed?: number;
+  /** @default 0.01 */
+  minHitRatio?: number;
+  /** @default 3 */
+  maxExamples?: number;
+  /** Overrides of the sensitivity policy table (entity type → level). */
+  sensitivity?: Readonly<Record<string, Sensitivity>>;
+  /** Only these columns. */
+  columns?: readonly string[];
+}
+
+/** What one entity type looks like in one column. */
+export interface ColumnFinding {
+  type: string;
+  /** Cells with at least one match of this type. */
+  hits: number;
+  /** `hits` / non-null cells scanned. */
+  hitRatio: number;
+  /** Mean score of the matches. */
+  confidence: number;
+  /** Up to `maxExamples` matches, masked (last 4 characters kept). */
+  examples: string[];
+  /** Matches that validators flagged (e.g. `test-number`), counted. */
+  flags?: Record<string, number>;
+}
+
+/** The classification of one column. */
+export interface ColumnClassification {
+  column: string;
+  /** Arrow type, as Arrow prints it. */
+  arrowType: string;
+  /** Rows scanned and, of those, non-null cells. */
+  scanned: number;
+  nonNull: number;
+  /** Every type seen, most hits first. */
+  findings: ColumnFinding[];
+  /** Types assigned to the column (hit ratio ≥ `minHitRatio`). */
+  types: string[];
+  /** The most sensitive level of the assigned types; `public` when none. */
+  sensitivity: Sensitivity;
+}
+
+/** The classification of a table. */
+export interface TableClassification {
+  columns: ColumnClassification[];
+  rows: number;
+  /** Whether rows were sampled (false: every row was scanned). */
+  sampled: boolean;
+  /** The most sensitive column's level. */
+  sensitivity: Sensitivity;
+}
+
+/**
+ * The rows a sample reads: every row when `size ≥ rows`, else a systematic
+ * sample of `size` rows whose start depends only on `seed`.
+ */
+export function sampleRows(rows: number, size: number, seed: number): Int32Array | undefined {
+  if (!(size > 0) || size >= rows) return undefined;
+  const step = rows / size;
+  const offset = fraction(seed) * step;
+  const out = new Int32Array(size);
+  for (let k = 0; k < size; k++) out[k] = Math.min(rows - 1, Math.floor(offset + k * step));
+  return out;
+}
+
+/** A fraction in [0, 1) from a seed (splitmix32 finaliser). */
+function fraction(seed: number): number {
+  let z = (seed | 0) + 0x9e3779b9;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return ((z ^ (z >>> 16)) >>> 0) / 2 ** 32;
+}
+
+/**
+ * Classify every string and numeric column of an Arrow table.
+ *
+ * @example
+ * ```ts
+ * const result = classifyTable(arrowTable, { sampleSize: 5000 });
+ * for (const c of result.columns) console.log(c.column, c.types, c.sensitivity);
+ * ```
+ */
+export function classifyTable(table: Table, options: ClassifyOptions = {}): TableClassification {
+  const scanner = options.scanner ?? new Scanner(options);
+  const sampleSize = options.sampleSize ?? DEFAULT_CLASSIFY_OPTIONS.sampleSize;
+  const minHitRatio = options.minHitRatio ?? DEFAULT_CLASSIFY_OPTIONS.minHitRatio;
+  const maxExamples = options.maxExamples ?? DEFAULT_CLASSIFY_OPTIONS.maxExamples;
+  if (!(sampleSize >= 0) || !(minHitRatio >= 0 && minHitRatio <= 1) || !(maxExamples >= 0)) {
+    throw new ValidationError('classify options: sampleSize and maxExamples must be ≥ 0 and minHitRatio between 0 and 1');
+  }
+  const policy = sensitivityPolicy(options.sensitivity);
+  const ownLevel = new Map(scanner.detectors.map((d) => [d.type, d.sensitivity]));
+  const rows = options.fullScan === true ? undefined : sampleRows(table.numRows, sampleSize, options.seed ?? DEFAULT_CLASSIFY_OPTIONS.seed);
+  const wanted = options.columns ? new Set(options.columns) : undefined;
+  if (wanted) {
+    const missing = [...wanted].filter((c) => table.schema.fields.every((f) => f.name !== c));
+    if (missing.length > 0) throw new ValidationError(`classify: no column named ${missing.join(', ')}; the table has ${table.schema.fields.map((f) => f.name).join(', ')}`);
+  }
+  const columns: ColumnClassification[] = [];
+  table.schema.fields.forEach((field, idx) => {
+    if (wanted && !wanted.has(field.name)) return;
+    if (!isScannable(field.type)) return;
+    const vector = table.getChildAt(idx);
+    if (!vector) return;
+    const ctx = scanner.columnContext(field.name);
+    const acc = new Map<string, { hits: number; score: number; examples: string[]; flags: Record<string, number> }>();
+    let nonNull = 0;
+    forEachText(vector, rows, (text) => {
+      nonNull++;
+      const found = scanner.scan(text, ctx);
+      if (found.length === 0) return;
+      const counted = new Set<string>();
+      for (const f of found) {
+        let a = acc.get(f.type);
+        if (!a) acc.set(f.type, (a = { hits: 0, score: 0, examples: [], flags: {} }));
+        if (!counted.has(f.type)) a.hits++;
+        counted.add(f.type);
+        a.score += f.score;
+        if (a.examples.length < maxExamples) a.examples.push(maskValue(f.text, { keepLast: 4 }));
+        for (const fl of f.flags ?? []) a.flags[fl] = (a.flags[fl] ?? 0) + 1;
+      }
+    });
+    const findings: ColumnFinding[] = [...acc.entries()]
+      .map(([type, a]) => {
+        const cf: ColumnFinding = { type, hits: a.hits, hitRatio: nonNull === 0 ? 0 : a.hits / nonNull, confidence: a.score / Math.max(1, a.hits), examples: a.examples };
+        if (Object.keys(a.flags).length > 0) cf.flags = a.flags;
+        return cf;
+      })
+      .sort((x, y) => y.hits - x.hits || x.type.localeCompare(y.type));
+    const types = findings.filter((f) => f.hitRatio >= minHitRatio && f.hits > 0).map((f) => f.type);
+    columns.push({
+      column: field.name,
+      arrowType: String(field.type),
+      scanned: rows ? rows.length : table.numRows,
+      nonNull,
+      findings,
+      types,
+      sensitivity: policy.highest(types, (t) => ownLevel.get(t)),
+    });
+  });
+  return {
+    columns,
+    rows: table.numRows,
+    sampled: rows !== undefined,
+    sensitivity: policy.highest(columns.flatMap((c) => c.types), (t) => ownLevel.get(t)),
+  };
+}

@@ -1,0 +1,400 @@
+/**
+ * Typed column vectors the expression evaluator works on, and their
+ * construction straight from Arrow buffers (no row objects).
+ *
+ * Numbers of every width, decimals, timestamps (as microseconds since the
+ * epoch) and dates (as microseconds at midnight UTC) become `num` vectors;
+ * strings `str`; booleans `bool`. Anything else (lists, structs, binaries)
+ * becomes `str` of a JSON-ish rendering, so a rule over an odd column reports
+ * instead of throwing.
+ *
+ * @module
+ */
+import { DataType, makeVector, Type, type Data, type Vector } from 'apache-arrow';
+
+/** A numeric vector: `nul[i] === 1` marks a null. */
+export interface NumVec {
+  t: 'num';
+  v: Float64Array;
+  nul: Uint8Array;
+}
+/** A string vector: `null` marks a null. `raw` keeps the UTF-8 bytes when the vector came from Arrow, so lengths and set membership need no decoding. */
+export interface StrVec {
+  t: 'str';
+  v: (string | null)[];
+  raw?: RawStrings;
+}
+
+/** Arrow's UTF-8 layout of a string column, with its (lazily built, cached) dictionary. */
+export interface RawStrings {
+  bytes: Uint8Array;
+  offsets: Int32Array;
+  nul: Uint8Array;
+  dictionary(): StringDictionary;
+  /** Whether a sample suggests few distinct values (then per-distinct work beats per-row work). */
+  lowCardinality(): boolean;
+}
+
+function rawStrings(bytes: Uint8Array, offsets: Int32Array, nul: Uint8Array): RawStrings {
+  let dict: StringDictionary | undefined;
+  let low: boolean | undefined;
+  const raw: RawStrings = {
+    bytes,
+    offsets,
+    nul,
+    dictionary: () => (dict ??= dictionaryOf(raw)),
+    lowCardinality: () => (low ??= sampleDistinct(raw) <= 64),
+  };
+  return raw;
+}
+
+/** Distinct strings of a column and each row's index into them (-1 for null). */
+export interface StringDictionary {
+  ids: Int32Array;
+  values: string[];
+}
+
+/**
+ * Dictionary-encodes UTF-8 strings by hashing their bytes (FNV-1a, open
+ * addressing), so each distinct value is decoded once: rules over repetitive
+ * columns (codes, currencies, merchants) test or count distinct values, not rows.
+ */
+export function dictionaryOf(raw: RawStrings): StringDictionary {
+  const { bytes, offsets, nul } = raw;
+  const n = nul.length;
+  let cap = 16;
+  while (cap < n * 2) cap <<= 1;
+  const mask = cap - 1;
+  const slots = new Int32Array(cap).fill(-1); // -> distinct index
+  const firstRow: number[] = [];
+  const hashes: number[] = [];
+  const ids = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (nul[i]) {
+      ids[i] = -1;
+      continue;
+    }
+    const a = offsets[i]!,
+      b = offsets[i + 1]!;
+    let h = 0x811c9dc5;
+    for (let k = a; k < b; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
+    h >>>= 0;
+    let slot = h & mask;
+    for (;;) {
+      const d = slots[slot]!;
+      if (d < 0) {
+        slots[slot] = firstRow.length;
+        ids[i] = firstRow.length;
+        firstRow.push(i);
+        hashes.push(h);
+        break;
+      }
+      if (hashes[d] === h) {
+        const r = firstRow[d]!;
+        const ra = offsets[r]!;
+        if (offsets[r + 1]! - ra === b - a) {
+          let k = 0;
+          while (k < b - a && bytes[ra + k] === bytes[a + k]) k++;
+          if (k === b - a) {
+            ids[i] = d;
+            break;
+          }
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  const values = firstRow.map((r) => utf8At(bytes, offsets[r]!, offsets[r + 1]!));
+  return { ids, values };
+}
+
+/** Distinct values among the first 256 rows (a cheap cardinality hint). */
+function sampleDistinct(raw: RawStrings): number {
+  const n = Math.min(256, raw.nul.length);
+  const seen = new Set<string>();
+  for (let i = 0; i < n; i++) if (!raw.nul[i]) seen.add(utf8At(raw.bytes, raw.offsets[i]!, raw.offsets[i + 1]!));
+  return seen.size;
+}
+
+/** A string vector over Arrow buffers that decodes its strings only when asked (each distinct value once). */
+class LazyStrVec implements StrVec {
+  readonly t = 'str' as const;
+  readonly raw: RawStrings;
+  #v: (string | null)[] | undefined;
+  constructor(bytes: Uint8Array, offsets: Int32Array, nul: Uint8Array) {
+    this.raw = rawStrings(bytes, offsets, nul);
+  }
+  get v(): (string | null)[] {
+    if (this.#v === undefined) {
+      const { bytes, offsets, nul } = this.raw;
+      const n = nul.length;
+      const base = offsets[0] ?? 0;
+      const end = offsets[n] ?? base;
+      let ascii = true;
+      for (let k = base; k < end; k++)
+        if (bytes[k]! >= 0x80) {
+          ascii = false;
+          break;
+        }
+      if (ascii) {
+        // One native decode of the whole buffer; byte offsets are character offsets.
+        const whole = decoder.decode(bytes.subarray(base, end));
+        const v: (string | null)[] = new Array<string | null>(n);
+        for (let i = 0; i < n; i++) v[i] = nul[i] ? null : whole.slice(offsets[i]! - base, offsets[i + 1]! - base);
+        this.#v = v;
+        return v;
+      }
+      const { ids, values } = this.raw.dictionary();
+      const v: (string | null)[] = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) {
+        const d = ids[i]!;
+        v[i] = d < 0 ? null : values[d]!;
+      }
+      this.#v = v;
+    }
+    return this.#v;
+  }
+}
+
+/** A boolean vector in three-valued logic: 1 true, 0 false, -1 null. */
+export interface BoolVec {
+  t: 'bool';
+  v: Int8Array;
+}
+/** Any evaluated vector. */
+export type Vec = NumVec | StrVec | BoolVec;
+
+/** Whether the Arrow data's slot `i` is valid (not null). */
+export function validAt(data: Data, i: number): boolean {
+  const bm = data.nullBitmap;
+  if (data.nullCount === 0 || bm === undefined || bm.length === 0) return true;
+  const j = data.offset + i;
+  return ((bm[j >> 3]! >> (j & 7)) & 1) === 1;
+}
+
+function nullMask(data: Data): Uint8Array {
+  const n = data.length;
+  const out = new Uint8Array(n);
+  const bm = data.nullBitmap;
+  if (data.nullCount === 0 || bm === undefined || bm.length === 0) return out;
+  const off = data.offset;
+  for (let i = 0; i < n; i++) {
+    const j = off + i;
+    out[i] = ((bm[j >> 3]! >> (j & 7)) & 1) ^ 1;
+  }
+  return out;
+}
+
+const decoder = new TextDecoder();
+
+/** Decodes UTF-8 with a fast path for short ASCII runs (most keys, codes and names). */
+export function utf8At(bytes: Uint8Array, start: number, end: number): string {
+  const len = end - start;
+  if (len <= 24) {
+    let ascii = true;
+    for (let k = start; k < end; k++) if (bytes[k]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+    if (ascii) {
+      let s = '';
+      for (let k = start; k < end; k++) s += String.fromCharCode(bytes[k]!);
+      return s;
+    }
+  }
+  return decoder.decode(bytes.subarray(start, end));
+}
+
+const TIME_FACTOR: Record<number, number> = { 0: 1_000_000, 1: 1000, 2: 1, 3: 0.001 };
+
+function numFrom(data: Data, get: (i: number) => number): NumVec {
+  const n = data.length;
+  const v = new Float64Array(n);
+  const nul = nullMask(data);
+  for (let i = 0; i < n; i++) if (nul[i] === 0) v[i] = get(i);
+  return { t: 'num', v, nul };
+}
+
+/** Signed 128-bit little-endian words at slot `i`, as a double. */
+function int128At(w: Uint32Array, i: number): number {
+  const b = i * 4;
+  const w0 = w[b]!,
+    w1 = w[b + 1]!,
+    w2 = w[b + 2]!,
+    w3 = w[b + 3]!;
+  if ((w3 | w2) === 0) return w0 + w1 * 4294967296;
+  if (w3 === 0xffffffff && w2 === 0xffffffff && w1 >= 0x80000000) return w0 + (w1 - 4294967296) * 4294967296;
+  let x = (BigInt(w3) << 96n) | (BigInt(w2) << 64n) | (BigInt(w1) << 32n) | BigInt(w0);
+  if (w3 >= 0x80000000) x -= 1n << 128n;
+  return Number(x);
+}
+
+/** The vector of one Arrow column chunk (`Data`). */
+export function vecOfData(data: Data): Vec {
+  const type = data.type as DataType;
+  const n = data.length;
+  switch (type.typeId) {
+    case Type.Int: {
+      const vals = data.values as ArrayLike<number | bigint>;
+      if (vals instanceof BigInt64Array) {
+        // Two 32-bit halves instead of a BigInt per value (exact up to 2^53, like Number()).
+        const w = new Int32Array(vals.buffer, vals.byteOffset, vals.length * 2);
+        return numFrom(data, (i) => w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0));
+      }
+      if (vals instanceof BigUint64Array) return numFrom(data, (i) => Number(vals[i]!));
+      return numFrom(data, (i) => vals[i] as number);
+    }
+    case Type.Float: {
+      const vals = data.values as Float32Array | Float64Array | Uint16Array;
+      if (vals instanceof Uint16Array) return numFrom(data, (i) => halfToFloat(vals[i]!));
+      return numFrom(data, (i) => vals[i]!);
+    }
+    case Type.Decimal: {
+      const w = data.values as Uint32Array;
+      const scale = 10 ** (type as unknown as { scale: number }).scale;
+      const bw = (type as unknown as { bitWidth: number }).bitWidth;
+      if (bw === 64) return numFrom(data, (i) => (w[i * 2]! + (w[i * 2 + 1]! | 0) * 4294967296) / scale);
+      if (bw === 32) return numFrom(data, (i) => (w[i]! | 0) / scale);
+      const words = bw / 32;
+      if (words === 4) return numFrom(data, (i) => int128At(w, i) / scale);
+      return strFromVector(data);
+    }
+    case Type.Timestamp: {
+      const vals = data.values as BigInt64Array;
+      const f = TIME_FACTOR[(type as unknown as { unit: number }).unit] ?? 1;
+      const w = new Int32Array(vals.buffer, vals.byteOffset, vals.length * 2);
+      return numFrom(data, (i) => (w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0)) * f);
+    }
+    case Type.Date: {
+      const unit = (type as unknown as { unit: number }).unit; // 0 = DAY, 1 = MILLISECOND
+      const vals = data.values as Int32Array | BigInt64Array;
+      if (unit === 0) return numFrom(data, (i) => (vals[i] as number) * 86_400_000_000);
+      return numFrom(data, (i) => Number(vals[i]!) * 1000);
+    }
+    case Type.Bool: {
+      const bits = data.values as Uint8Array;
+      const nul = nullMask(data);
+      const v = new Int8Array(n);
+      const off = data.offset;
+      for (let i = 0; i < n; i++) {
+        const j = off + i;
+        v[i] = nul[i] ? -1 : (bits[j >> 3]! >> (j & 7)) & 1;
+      }
+      return { t: 'bool', v };
+    }
+    case Type.Utf8:
+    case Type.LargeUtf8: {
+      const offs = data.valueOffsets as Int32Array | BigInt64Array;
+      const bytes = data.values as Uint8Array;
+      const nul = nullMask(data);
+      if (offs instanceof BigInt64Array) {
+        const v: (string | null)[] = new Array<string | null>(n);
+        for (let i = 0; i < n; i++) v[i] = nul[i] ? null : utf8At(bytes, Number(offs[i]!), Number(offs[i + 1]!));
+        return { t: 'str', v };
+      }
+      return new LazyStrVec(bytes, offs, nul);
+    }
+    case Type.Dictionary: {
+      const dict = (data as unknown as { dictionary?: Vector }).dictionary;
+      const idx = data.values as ArrayLike<number | bigint>;
+      const nul = nullMask(data);
+      const dv = dict === undefined ? undefined : vecOfVector(dict);
+      if (dv === undefined) return strFromVector(data);
+      const at = (i: number) => Number(idx[i]!);
+      if (dv.t === 'num') {
+        const v = new Float64Array(n);
+        const nn = new Uint8Array(n);
+        for (let i = 0; i < n; i++) {
+          if (nul[i]) nn[i] = 1;
+          else {
+            v[i] = dv.v[at(i)]!;
+            nn[i] = dv.nul[at(i)]!;
+          }
+        }
+        return { t: 'num', v, nul: nn };
+      }
+      if (dv.t === 'str') return { t: 'str', v: Array.from({ length: n }, (_, i) => (nul[i] ? null : (dv.v[at(i)] ?? null))) };
+      const v = new Int8Array(n);
+      for (let i = 0; i < n; i++) v[i] = nul[i] ? -1 : dv.v[at(i)]!;
+      return { t: 'bool', v };
+    }
+    default:
+      return strFromVector(data);
+  }
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+function render(x: unknown): string {
+  if (x instanceof Uint8Array) return Array.from(x, (b) => b.toString(16).padStart(2, '0')).join('');
+  try {
+    return JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(x);
+  } catch {
+    return String(x);
+  }
+}
+
+/** Fallback: render each value (via Arrow's own getter) as a string. */
+function strFromVector(data: Data): StrVec {
+  const vec = makeVectorOf(data);
+  const v: (string | null)[] = new Array<string | null>(data.length);
+  for (let i = 0; i < data.length; i++) {
+    let x: unknown;
+    try {
+      x = vec.get(i);
+    } catch {
+      x = undefined;
+    }
+    v[i] = x === null || x === undefined ? null : typeof x === 'string' ? x : render(typeof (x as { toJSON?: unknown }).toJSON === 'function' ? (x as { toJSON(): unknown }).toJSON() : x);
+  }
+  return { t: 'str', v };
+}
+
+function makeVectorOf(data: Data): Vector {
+  return makeVector(data);
+}
+
+/** The vector of a whole Arrow Vector (all chunks, concatenated). */
+export function vecOfVector(vector: Vector): Vec {
+  const parts = vector.data.map((d) => vecOfData(d));
+  if (parts.length === 1) return parts[0]!;
+  return concatVecs(parts, vector.length);
+}
+
+function concatVecs(parts: Vec[], n: number): Vec {
+  const first = parts[0];
+  if (first === undefined) return { t: 'str', v: [] };
+  if (parts.every((p) => p.t === 'num')) {
+    const v = new Float64Array(n);
+    const nul = new Uint8Array(n);
+    let o = 0;
+    for (const p of parts as NumVec[]) {
+      v.set(p.v, o);
+      nul.set(p.nul, o);
+      o += p.v.length;
+    }
+    return { t: 'num', v, nul };
+  }
+  if (parts.every((p) => p.t === 'bool')) {
+    const v = new Int8Array(n);
+    let o = 0;
+    for (const p of parts as BoolVec[]) {
+      v.set(p.v, o);
+      o += p.v.length;
+    }
+    return { t: 'bool', v };
+  }
+  return { t: 'str', v: parts.flatMap((p) => (p.t === 'str' ? p.v : Array.from(p.v as ArrayLike<number>, String))) };
+}
+
+/** Number of rows of a vector. */
+export function vecLength(v: Vec): number {
+  return v.v.length;
+}
