@@ -144,15 +144,17 @@ export function classifyTable(table: Table, options: ClassifyOptions = {}): Tabl
       nonNull++;
       const found = scanner.scan(text, ctx);
       if (found.length === 0) return;
-      const counted = new Set<string>();
-      for (const f of found) {
+      for (let k = 0; k < found.length; k++) {
+        const f = found[k]!;
         let a = acc.get(f.type);
         if (!a) acc.set(f.type, (a = { hits: 0, score: 0, examples: [], flags: {} }));
-        if (!counted.has(f.type)) a.hits++;
-        counted.add(f.type);
+        // A cell counts once per type, however many matches of it it holds.
+        let first = true;
+        for (let q = 0; q < k; q++) if (found[q]!.type === f.type) first = false;
+        if (first) a.hits++;
         a.score += f.score;
         if (a.examples.length < maxExamples) a.examples.push(maskValue(f.text, { keepLast: 4 }));
-        for (const fl of f.flags ?? []) a.flags[fl] = (a.flags[fl] ?? 0) + 1;
+        if (f.flags !== undefined) for (const fl of f.flags) a.flags[fl] = (a.flags[fl] ?? 0) + 1;
       }
     });
     const findings: ColumnFinding[] = [...acc.entries()]

@@ -89,6 +89,7 @@ export function hasKeyword(lower: string, kw: string): boolean {
   return false;
 }
 
+const isUpper = (c: number) => c >= 65 && c <= 90;
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
 
 /**
@@ -182,7 +183,11 @@ export class Scanner {
           continue;
         }
         // Tokens worth a look hold a digit or are all capitals (BIC, AWS key ids); lowercase words are skipped.
-        if ((digits > 0 || upper === j - i) && (j - i >= this.minToken || (this.joinTokens && j - i <= 4))) this.token(state, i, j);
+        if ((digits > 0 || upper === j - i) && (j - i >= this.minToken || (this.joinTokens && j - i <= 4))) {
+          // A match joined over following groups (`GB82 WEST 1234 …`) consumes them.
+          i = this.token(state, i, j);
+          continue;
+        }
         i = j;
         continue;
       }
@@ -270,7 +275,8 @@ export class Scanner {
     return any;
   }
 
-  private token(state: ScanState, i: number, j: number): void {
+  /** Candidates from the token [i, j); returns where scanning resumes. */
+  private token(state: ScanState, i: number, j: number): number {
     const text = state.text;
     const len = j - i;
     if (len >= this.minToken && len <= this.maxToken) {
@@ -280,11 +286,12 @@ export class Scanner {
         if (len >= d.minLength && len <= d.maxLength && d.pattern.test(cand)) this.evaluate(state, di, cand, i, j);
       }
     }
-    if (this.joinTokens && len <= 4) this.joined(state, i, j);
+    if (this.joinTokens && len <= 4 && len >= 2 && isUpper(text.charCodeAt(i)) && isUpper(text.charCodeAt(i + 1))) return this.joined(state, i, j);
+    return j;
   }
 
   /** `GB82 WEST 1234 5698 7654 32`, `AB 12 34 56 C`: the token plus following short groups, compacted, longest first. */
-  private joined(state: ScanState, i: number, j: number): void {
+  private joined(state: ScanState, i: number, j: number): number {
     const text = state.text;
     const ends: number[] = [];
     let compact = text.slice(i, j);
@@ -307,8 +314,9 @@ export class Scanner {
         if (d.joinGroups !== true || cand.length < d.minLength || cand.length > d.maxLength || !d.pattern.test(cand)) continue;
         if (this.evaluate(state, di, cand, i, ends[p]!, text.slice(i, ends[p]!))) hit = true;
       }
-      if (hit) return;
+      if (hit) return ends[p]!;
     }
+    return j;
   }
 
   /** Score one candidate; record it if it reaches the threshold. Returns whether validation passed. */

@@ -9,6 +9,8 @@ import { CliContext, CliUsageError, describeFailure, ExitCode, type CliStreams, 
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerTableCommands } from './commands/table.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerInfraCommands } from './commands/infra.js';
+import { registerLineageCommands } from './commands/lineage.js';
 
 /** A command's action: receives the context, returns an exit code. */
 export type Action = (ctx: CliContext) => Promise<ExitCode | void>;
@@ -55,6 +57,8 @@ export async function runCli(argv: readonly string[], streams: CliStreams = defa
   registerInitCommand(registrar);
   registerCatalogCommands(registrar);
   registerTableCommands(registrar);
+  registerInfraCommands(registrar);
+  registerLineageCommands(registrar);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
 
   try {

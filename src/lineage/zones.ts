@@ -76,15 +76,15 @@ export function zoneLineageHook(recorder: Recorder, options: ZoneLineageHookOpti
   const resolve = options.resolve ?? ((d: ZoneDataset) => d);
   const runs = new Map<string, RunHandle>();
   const handle = (runId: string, job: string, inputs: ZoneDataset[]): RunHandle => {
+    const ins = inputs.map((d) => {
+      const t = translate(d, 'input', resolve);
+      return { ...t.ref, facets: t.facets, inputFacets: t.roleFacets };
+    });
     let h = runs.get(runId);
     if (h === undefined) {
-      h = recorder.start({ name: job, runId });
+      h = recorder.start({ name: job, runId, inputs: ins });
       runs.set(runId, h);
-    }
-    for (const d of inputs) {
-      const t = translate(d, 'input', resolve);
-      h.addInput({ ...t.ref, facets: t.facets, inputFacets: t.roleFacets });
-    }
+    } else for (const d of ins) h.addInput(d);
     return h;
   };
   return {

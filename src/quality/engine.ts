@@ -104,6 +104,12 @@ export function ruleProblem(p: PlannedRule, columns: Record<string, LogicalType>
   return undefined;
 }
 
+/** What uniqueness rules need of a map: a Map, or a NumMap for one numeric column (its keys are numbers). */
+interface KeyMap {
+  get(key: string | number): number | undefined;
+  set(key: string | number, value: number): unknown;
+}
+
 function isTable(x: DataInput): x is Table {
   return x instanceof Table;
 }
@@ -255,7 +261,7 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
   let active: PlannedRule[] = [];
   const accs = new Map<string, Acc>();
   /** Per uniqueness rule: key → global row of its first occurrence, or -1 once duplicated. NumMap for one numeric column. */
-  const uniq = new Map<string, Map<string | number, number> | NumMap>();
+  const uniq = new Map<string, KeyMap>();
   const lateFirst: { row: number; key?: FailingRow['key'] | undefined; rule: string }[] = [];
   /** Stream input (earlier batches are gone): keys of first occurrences, for when a duplicate turns up later. */
   const firstKeys = new Map<number, FailingRow['key']>();
@@ -360,7 +366,7 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
       } else if (plan.kind === 'unique') {
         const vecs = plan.columns.map((c) => col(c)!);
         let map = uniq.get(p.id);
-        if (!map) uniq.set(p.id, (map = vecs.length === 1 && vecs[0]!.t === 'num' ? new NumMap(n) : new Map()));
+        if (!map) uniq.set(p.id, (map = vecs.length === 1 && vecs[0]!.t === 'num' ? (new NumMap(n) as KeyMap) : new Map<string | number, number>()));
         // When the unique columns are the key columns, a duplicate's key is also its first occurrence's key.
         const sameColumns = keys.length === plan.columns.length && keys.every((k, j) => plan.columns[j] === k);
         const keyVecs = keys.map((k) => batch.getChildAt(indexOf.get(k)!)!);
@@ -375,9 +381,9 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
             }
             continue;
           }
-          const seen = (map as Map<string | number, number>).get(k);
+          const seen = map.get(k);
           if (seen === undefined) {
-            (map as Map<string | number, number>).set(k, start + i);
+            map.set(k, start + i);
             if (!retain && keys.length > 0 && !sameColumns) firstKeys.set(start + i, rowKey(keys, keyVecs, i, start));
           } else {
             if (seen >= 0) {
@@ -387,7 +393,7 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
               else if (retain || keys.length === 0) lateFirst.push({ row: seen, rule: p.id });
               else lateFirst.push({ row: seen, rule: p.id, key: sameColumns ? rowKey(keys, keyVecs, i, start) : firstKeys.get(seen) });
               firstKeys.delete(seen);
-              (map as Map<string | number, number>).set(k, -1);
+              map.set(k, -1);
             }
             raw.failed!++;
             mark(i, p.id);

@@ -9,7 +9,7 @@
 import { ValidationError } from '../errors.js';
 import { E, type Expr } from './expr/ast.js';
 import { parseExpr, parseTimeLiteral } from './expr/parse.js';
-import { dateFormatPattern, type AggregateType, type QualityRule, type RuleType } from './rules.js';
+import { dateFormatPattern, type AggregateType, type QualityRule } from './rules.js';
 
 /** How a rule is measured. */
 export type Plan =
@@ -173,26 +173,3 @@ export function planRules(rules: readonly QualityRule[]): PlannedRule[] {
 export function leaves(planned: readonly PlannedRule[]): PlannedRule[] {
   return planned.flatMap((p) => (p.plan.kind === 'composite' ? leaves(p.plan.children) : [p]));
 }
-
-/** Whether a plan produces per-row outcomes. */
-export function isRowLevel(p: Plan): boolean {
-  return p.kind === 'row' || p.kind === 'unique' || p.kind === 'ref';
-}
-
-/** Rule types measured per row. */
-export const ROW_LEVEL_TYPES: ReadonlySet<RuleType> = new Set<RuleType>([
-  'isComplete',
-  'completeness',
-  'isUnique',
-  'uniqueness',
-  'primaryKey',
-  'inSet',
-  'notInSet',
-  'between',
-  'matches',
-  'length',
-  'dateFormat',
-  'referentialIntegrity',
-  'columnPair',
-  'predicate',
-]);

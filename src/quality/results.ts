@@ -291,10 +291,3 @@ export const qualityResultSchema: z.ZodType<QualityResult> = z.object({
 export function parseQualityResult(json: unknown): QualityResult {
   return qualityResultSchema.parse(json);
 }
-
-/** The rule ids a set of rules produces, flattened (for reports). */
-export function ruleIds(planned: PlannedRule[]): string[] {
-  return planned.flatMap((p) => (p.plan.kind === 'composite' ? [p.id, ...ruleIds(p.plan.children)] : [p.id]));
-}
-
-export type { QualityRule };

@@ -16,12 +16,15 @@ import { icebergToArrowSchema } from '../formats/arrow/schema.js';
 import { ParquetWriter } from '../formats/parquet/write/writer.js';
 import { readParquet } from '../formats/parquet/read/reader.js';
 import { newSchema, schemaFromJson, schemaToJson, type Schema } from '../iceberg/spec/schema.js';
-import { fromUtf8 } from '../internal/bytes.js';
+import { concatBytes, fromUtf8 } from '../internal/bytes.js';
 import { ChunkQueue } from '../io/chunk-queue.js';
 import type { FileIO, FileStat } from '../io/file-io.js';
 import type { HookContext, ProtectHook, QualityGate } from './hooks.js';
 import { escapeSegment, hiveSegment, parseVersionName, versionName } from './layout.js';
 import { dedupByKey } from './standardize.js';
+import { arrowToRows } from '../formats/arrow/arrow-to-rows.js';
+import { rowsToArrow } from '../formats/arrow/rows-to-arrow.js';
+import type { Table } from '../iceberg/table/table.js';
 import { takeRows } from '../iceberg/write/take.js';
 
 /** Parquet codec of silver files. */
@@ -34,6 +37,8 @@ export const DEFAULT_SILVER_TARGET_FILE_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_SILVER_COMMIT_ATTEMPTS = 10;
 /** Where a dataset's manifests live, under the dataset folder. */
 export const SILVER_MANIFEST_DIR = '_manifests';
+/** Snapshot summary key of the batch id an Iceberg silver append recorded. */
+export const SILVER_BATCH_SUMMARY_KEY = 'lakekit.silver.batch';
 /** Where failing rows of a stopped write are kept, under the zone root. */
 export const QUARANTINE_DIR = '_quarantine';
 
@@ -250,15 +255,47 @@ export class SilverWriter {
     }
   }
 
+  /**
+   * Write `data` to a silver **Iceberg table** instead of Parquet files: the
+   * same de-duplication, quality gate (failing rows quarantined under this
+   * writer's root, nothing committed) and protection, then one append
+   * snapshot that records `batchId` in its summary (a replayed batch id is
+   * skipped).
+   *
+   * @example
+   * ```ts
+   * await silver.writeTable(await ensureGoldTable(lake.catalog, 'silver.orders', schema), orders, { batchId: 'b-1' });
+   * ```
+   */
+  async writeTable(table: Table, data: ArrowTable, options: Omit<SilverWriteOptions, 'mode' | 'domain' | 'date' | 'dateColumn'> = {}): Promise<SilverWriteResult & { snapshotId?: bigint }> {
+    const dataset = table.name;
+    const base = { dataset, rowsIn: data.numRows, version: undefined, files: [] as SilverFile[] };
+    const seen = options.batchId === undefined ? undefined : table.snapshots().find((s) => s.summary?.[SILVER_BATCH_SUMMARY_KEY] === options.batchId);
+    if (seen !== undefined) return { ...base, status: 'duplicate', rowsOut: 0, snapshotId: seen.snapshotId };
+    const ctx: HookContext = { runId: options.runId ?? crypto.randomUUID(), zone: 'silver', dataset, ...(options.source === undefined ? {} : { source: options.source }) };
+    let rows = options.dedupKey === undefined ? data : dedupByKey(data, options.dedupKey);
+    if (options.qualityGate !== undefined) {
+      const gate = await options.qualityGate(rows, ctx);
+      if (!gate.passed) {
+        const failing = gate.failingRows ?? rows;
+        const quarantine = await this.quarantine(dataset, ctx.runId, options.protect === undefined ? failing : await options.protect(failing, ctx), gate.report);
+        return { ...base, status: 'quality-failed', rowsOut: 0, quarantine, ...(gate.report === undefined ? {} : { qualityReport: gate.report }) };
+      }
+    }
+    if (options.protect !== undefined) rows = await options.protect(rows, ctx);
+    const typed = rowsToArrow(arrowToRows(rows), table.schema());
+    const snapshot = await table.append(typed, { summary: options.batchId === undefined ? {} : { [SILVER_BATCH_SUMMARY_KEY]: options.batchId } });
+    return { ...base, status: 'committed', rowsOut: typed.numRows, snapshotId: snapshot.snapshotId };
+  }
+
   /** Write rows to the quarantine of a dataset (Parquet plus the gate's report). */
   async quarantine(dataset: string, runId: string, rows: ArrowTable, report: unknown): Promise<{ location: string; rows: number }> {
     const dir = `${this.#root}/${QUARANTINE_DIR}/${escapeSegment(dataset)}/${hiveSegment('run', runId)}/`;
     const schema = arrowToIcebergSchema(rows.schema);
     const writer = new ParquetWriter(schema, { codec: this.#codec });
     const chunks = [...(await writer.write(rows))];
-    const done = await writer.finish();
-    chunks.push(...done.chunks);
-    await this.#io.createIfAbsent(`${dir}failing.parquet`, new ReadableStream({ start: (c) => { for (const x of chunks) c.enqueue(x); c.close(); } }));
+    chunks.push(...(await writer.finish()).chunks);
+    await this.#io.createIfAbsent(`${dir}failing.parquet`, concatBytes(chunks));
     if (report !== undefined) await this.#io.createIfAbsent(`${dir}report.json`, JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
     return { location: `${dir}failing.parquet`, rows: rows.numRows };
   }

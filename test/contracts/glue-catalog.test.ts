@@ -25,7 +25,7 @@ import { catalogContract } from './catalog-contract.js';
 const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'moto-glue-versionid');
 const BUCKET = 'glue-warehouse';
 /** Each catalog under test gets its own region, so each sees an empty Glue catalog. */
-const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'sa-east-1'];
+const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'sa-east-1', 'eu-south-1', 'eu-central-2', 'ap-northeast-3', 'ap-southeast-3', 'ap-south-2', 'me-south-1', 'af-south-1', 'ap-east-1', 'il-central-1', 'eu-south-2'];
 let moto: MotoServer;
 let next = 0;
 

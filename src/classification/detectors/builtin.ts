@@ -53,7 +53,18 @@ export function defineDetector(spec: DetectorSpec): Detector {
 }
 
 const compact = (s: string) => s.replace(/[^0-9A-Za-z]/g, '');
-const digitsOf = (s: string) => s.replace(/\D/g, '');
+
+/** The digits of `s` (separators dropped); returns `s` itself when it has no separators. */
+function digitsOf(s: string): string {
+  let out = '';
+  let all = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) out += s[i];
+    else all = false;
+  }
+  return all ? s : out;
+}
 
 function card(candidate: string): Verdict {
   const d = digitsOf(candidate);

@@ -64,15 +64,20 @@ export const CARD_ISSUERS: readonly CardIssuer[] = [
 
 /** The network whose prefix and length match `digits`, if any. */
 export function cardIssuer(digits: string): string | undefined {
+  if (digits.length < 6) return undefined;
+  // The first six digits as a number; a range of k-digit prefixes compares against its leading k.
+  const head = Number(digits.slice(0, 6));
   for (const issuer of CARD_ISSUERS) {
     if (!issuer.lengths.includes(digits.length)) continue;
     for (const [lo, hi] of issuer.ranges) {
-      const n = Number(digits.slice(0, String(lo).length));
+      const n = Math.floor(head / PREFIX_SCALE[String(lo).length]!);
       if (n >= lo && n <= hi) return issuer.name;
     }
   }
   return undefined;
 }
+
+const PREFIX_SCALE = [1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
 
 /** Test card numbers the networks and processors publish; a hit is real-looking but not real. */
 export const TEST_CARD_NUMBERS: ReadonlySet<string> = new Set([

@@ -83,7 +83,6 @@ export const E = {
   lit: (v: number | string | boolean | null): Expr => ({ k: 'lit', v }),
   bin: (op: BinaryOp, l: Expr, r: Expr): Expr => ({ k: 'bin', op, l, r }),
   and: (l: Expr, r: Expr): Expr => ({ k: 'bin', op: 'AND', l, r }),
-  not: (e: Expr): Expr => ({ k: 'not', e }),
   notNull: (e: Expr): Expr => ({ k: 'isnull', e, not: true }),
   call: (fn: FunctionName, ...args: Expr[]): Expr => ({ k: 'call', fn, args }),
 };

@@ -393,8 +393,3 @@ function concatVecs(parts: Vec[], n: number): Vec {
   }
   return { t: 'str', v: parts.flatMap((p) => (p.t === 'str' ? p.v : Array.from(p.v as ArrayLike<number>, String))) };
 }
-
-/** Number of rows of a vector. */
-export function vecLength(v: Vec): number {
-  return v.v.length;
-}

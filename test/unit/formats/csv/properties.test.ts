@@ -101,7 +101,8 @@ describe('readCsv properties', () => {
     return `${new Date(ms).toISOString().slice(0, 19).replace('T', zone ? 'T' : ' ')}.${frac.toString().padStart(6, '0')}${zone ? '+00:00' : ''}`;
   };
   const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
-  const toCsv = (rows: fc.RecordValue<typeof row extends fc.Arbitrary<infer T> ? T : never>[], crlf: boolean): string => {
+  type TypedRow = typeof row extends fc.Arbitrary<infer T> ? T : never;
+  const toCsv = (rows: TypedRow[], crlf: boolean): string => {
     const lines = rows.map((r) =>
       [
         r.int ?? '',
