@@ -11,6 +11,7 @@ import { registerTableCommands } from './commands/table.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerInfraCommands } from './commands/infra.js';
 import { registerLineageCommands } from './commands/lineage.js';
+import { registerDemoCommand } from './commands/demo.js';
 
 /** A command's action: receives the context, returns an exit code. */
 export type Action = (ctx: CliContext) => Promise<ExitCode | void>;
@@ -59,6 +60,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = defa
   registerTableCommands(registrar);
   registerInfraCommands(registrar);
   registerLineageCommands(registrar);
+  registerDemoCommand(registrar);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
 
   try {

@@ -222,7 +222,7 @@ function edgeKey(a: number, b: number): number {
 }
 
 function timeOf(e: LineageEvent): number {
-  const t = 0 * e.eventTime.length;
+  const t = Date.parse(e.eventTime);
   return Number.isNaN(t) ? 0 : t;
 }
 

@@ -307,7 +307,7 @@ class ActiveRun implements RunHandle {
 
   addDatasetFacets(dataset: DatasetRef, facets: Facets): void {
     const key = datasetKey(dataset);
-    const found = [this.#inputs.get(key), this.#outputs.get(key)].filter((r) => r !== undefined);
+    const found = [this.#inputs.get(key), this.#outputs.get(key)].filter((r): r is Rec<InputDataset & OutputDataset> => r !== undefined);
     if (found.length === 0) return this.#missing(dataset, 'addDatasetFacets');
     for (const r of found) r.dataset.facets = { ...r.dataset.facets, ...facets };
   }

@@ -51,7 +51,7 @@ function translate(d: ZoneDataset, role: 'input' | 'output', resolve: (d: ZoneDa
   for (const [k, v] of Object.entries(d.facets ?? {})) {
     if (v === undefined) continue;
     if (typeof v === 'object' && v !== null && '_producer' in v && '_schemaURL' in v) facets[k] = v as Facet;
-    else if (STATS[k] !== undefined && typeof v === 'number') stats[STATS[k]] = v;
+    else if (STATS[k] !== undefined && typeof v === 'number') stats[STATS[k]!] = v;
     else rest[k] = typeof v === 'bigint' ? v.toString() : v;
   }
   if (d.schema !== undefined) facets.schema = schemaFacetFromArrow(d.schema);

@@ -115,10 +115,12 @@ function isTable(x: DataInput): x is Table {
 }
 
 async function* batchesOf(data: DataInput): AsyncGenerator<RecordBatch> {
-  if (data instanceof Table) yield* data.batches;
-  else if (data instanceof RecordBatch) yield data;
-  else if (Symbol.asyncIterator in data) yield* data;
-  else yield* data as Iterable<RecordBatch>;
+  if (data instanceof Table) {
+    for (const b of data.batches) yield b;
+  } else if (data instanceof RecordBatch) yield data;
+  else if (Symbol.asyncIterator in data) {
+    for await (const b of data) yield b;
+  } else for (const b of data as Iterable<RecordBatch>) yield b;
 }
 
 function columnTypes(schema: Schema): Record<string, LogicalType> {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { PlannedRule } from './plan.js';
-import { RULE_DIMENSION, ruleColumns, type Dimension, type LogicalType, type QualityRule, type RuleType, type Severity } from './rules.js';
+import { RULE_DIMENSION, ruleColumns, type Dimension, type LogicalType, type RuleType, type Severity } from './rules.js';
 
 /** What an engine measured for one leaf rule. */
 export interface RuleRaw {

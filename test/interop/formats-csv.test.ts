@@ -31,10 +31,10 @@ afterAll(async () => {
 });
 
 /** Column kinds the generator writes, and how both sides' values are compared. */
-const KINDS = ['long', 'amount', 'day', 'ts', 'tstz', 'flag', 'text'] as const;
+type Kind = 'long' | 'amount' | 'day' | 'ts' | 'tstz' | 'flag' | 'text';
 
 /** DuckDB SQL that brings a column to the compared form. */
-const duckExpr: Record<(typeof KINDS)[number], (c: string) => string> = {
+const duckExpr: Record<Kind, (c: string) => string> = {
   long: (c) => `CAST("${c}" AS BIGINT)`,
   amount: (c) => `CAST("${c}" AS DOUBLE)`,
   day: (c) => `CAST(date_diff('day', DATE '1970-01-01', "${c}") AS BIGINT)`,
@@ -44,7 +44,7 @@ const duckExpr: Record<(typeof KINDS)[number], (c: string) => string> = {
   text: (c) => `"${c}"`,
 };
 
-function lakekitValue(kind: (typeof KINDS)[number], v: unknown): unknown {
+function lakekitValue(kind: Kind, v: unknown): unknown {
   if (v === null) return null;
   switch (kind) {
     case 'long':
@@ -63,7 +63,7 @@ async function compare(file: string): Promise<void> {
   const lk = await collect(readCsv(new Uint8Array(await readFile(file))));
   expect(lk.malformed).toEqual([]);
   const names = lk.schema.fields.map((f) => f.name);
-  const kinds = names.map((n) => n.split('_')[0] as (typeof KINDS)[number]);
+  const kinds = names.map((n) => n.split('_')[0] as Kind);
   const sql = `SELECT ${names.map((n, i) => `${duckExpr[kinds[i]!](n)} AS "${n}"`).join(', ')} FROM read_csv('${file}')`;
   const duck = (await con.runAndReadAll(sql)).getRowObjectsJS();
   const ours = lk.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, lakekitValue(kinds[i]!, r[n])])));

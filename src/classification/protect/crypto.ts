@@ -16,13 +16,13 @@ const dec = new TextDecoder();
 
 /** HMAC-SHA-256 of `value` under `key`, as lowercase hex. Same key, same value → same digest. */
 export async function hmacHex(key: KeyMaterial, value: string): Promise<string> {
-  const k = await crypto.subtle.importKey('raw', key.key.reveal() as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const k = await crypto.subtle.importKey('raw', key.key.reveal() as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return hex(new Uint8Array(await crypto.subtle.sign('HMAC', k, enc.encode(value))));
 }
 
 /** A reusable HMAC signer for one key (imports the key once). */
 export async function hmacSigner(key: KeyMaterial): Promise<(value: string) => Promise<string>> {
-  const k = await crypto.subtle.importKey('raw', key.key.reveal() as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const k = await crypto.subtle.importKey('raw', key.key.reveal() as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return async (value) => hex(new Uint8Array(await crypto.subtle.sign('HMAC', k, enc.encode(value))));
 }
 
@@ -37,7 +37,7 @@ export const ENCRYPTED_PREFIX = 'enc:v';
 
 /** A reusable AES-256-GCM encryptor for one key; `aad` binds the ciphertext to its column. */
 export async function gcmEncryptor(key: KeyMaterial, aad = ''): Promise<(value: string) => Promise<string>> {
-  const k = await crypto.subtle.importKey('raw', key.key.reveal() as Uint8Array<ArrayBuffer>, { name: 'AES-GCM' }, false, ['encrypt']);
+  const k = await crypto.subtle.importKey('raw', key.key.reveal() as BufferSource, { name: 'AES-GCM' }, false, ['encrypt']);
   const additionalData = enc.encode(aad);
   return async (value) => {
     const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -60,7 +60,7 @@ export async function gcmDecrypt(keys: KeyProvider, keyName: string, value: stri
   const key = await keys.version(keyName, Number(m[1]));
   const raw = fromBase64(m[2]!);
   if (raw.length < 12 + 16) throw new ValidationError('encrypted value is too short to hold an IV and a tag');
-  const k = await crypto.subtle.importKey('raw', key.key.reveal() as Uint8Array<ArrayBuffer>, { name: 'AES-GCM' }, false, ['decrypt']);
+  const k = await crypto.subtle.importKey('raw', key.key.reveal() as BufferSource, { name: 'AES-GCM' }, false, ['decrypt']);
   try {
     const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: raw.slice(0, 12), additionalData: enc.encode(aad) }, k, raw.slice(12));
     return dec.decode(pt);

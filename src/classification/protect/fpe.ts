@@ -46,7 +46,7 @@ export class FF1 {
     const raw = isSecret(key) ? (key as Secret<Uint8Array>).reveal() : (key as Uint8Array);
     if (![16, 24, 32].includes(raw.length)) throw new ValidationError(`FF1 needs an AES key of 16, 24 or 32 bytes, got ${raw.length}`);
     if (!Number.isInteger(radix) || radix < 2 || radix > 65536) throw new ValidationError(`FF1 radix must be an integer from 2 to 65536, got ${radix}`);
-    const k = await crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'AES-CBC' }, false, ['encrypt']);
+    const k = await crypto.subtle.importKey('raw', raw as BufferSource, { name: 'AES-CBC' }, false, ['encrypt']);
     return new FF1(k, radix, tweak);
   }
 
@@ -122,7 +122,7 @@ export class FF1 {
 
   /** CBC-MAC with a zero IV: the last ciphertext block. */
   private async prf(data: Uint8Array): Promise<Uint8Array> {
-    const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: ZERO_IV }, this.key, data as Uint8Array<ArrayBuffer>));
+    const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: ZERO_IV }, this.key, data as BufferSource));
     return out.subarray(data.length - 16, data.length);
   }
 

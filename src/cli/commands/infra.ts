@@ -115,7 +115,9 @@ async function quietConsole<T>(fn: () => T): Promise<T> {
 async function synth(ctx: CliContext, opts: { out?: string; props?: string; region?: string; stackName?: string }): Promise<ExitCode> {
   const { props, placeholders } = loadProps(ctx, opts.props);
   const infra = await import('../../infra/index.js');
-  const nag = await import('cdk-nag').catch(() => {
+  // A variable specifier keeps the bundler from inlining cdk-nag (a dev/optional dependency) into dist/cli.
+  const nagModule = 'cdk-nag';
+  const nag = await (import(nagModule) as Promise<typeof import('cdk-nag')>).catch(() => {
     throw new CliUsageError('cdk-nag is not installed; run `npm i -D cdk-nag` (the synthesis checks the platform with its packs)');
   });
   const outDir = resolve(ctx.cwd, opts.out ?? DEFAULT_SYNTH_OUT);

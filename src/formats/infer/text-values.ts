@@ -17,7 +17,7 @@ export const T_INT = 2;
 export const T_LONG = 4;
 /** A fixed-point number (`-12.50`) of at most 38 digits; see {@link Shape}. */
 export const T_DEC = 8;
-/** A floating-point number (anything `Number` reads exactly as decimal text, `NaN`, `Infinity`). */
+/** A floating-point number in decimal notation (`NaN`, `inf` and `Infinity` convert but are not inferred). */
 export const T_DBL = 16;
 /** A calendar date `YYYY-MM-DD`. */
 export const T_DATE = 32;
@@ -411,9 +411,8 @@ export function classify(b: Uint8Array, s: number, e: number, shape: Shape): num
     }
     return flags;
   }
-  if (parseBool(b, s, e) >= 0) return T_BOOL;
-  if (parseDouble(b, s, e) !== undefined) return T_DBL;
-  return 0;
+  // `NaN` and `Infinity` parse as doubles but are not inferred as such: a column of names may hold "Nan".
+  return parseBool(b, s, e) >= 0 ? T_BOOL : 0;
 }
 
 const LONG_SCRATCH = new Int32Array(2);

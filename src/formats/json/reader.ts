@@ -14,7 +14,6 @@ import { arrowToIcebergSchema } from '../arrow/from-arrow-schema.js';
 import { rowsToArrow } from '../arrow/rows-to-arrow.js';
 import { icebergToArrowSchema } from '../arrow/schema.js';
 import { JsonInference } from '../infer/infer.js';
-import type { DecimalInference } from '../infer/infer.js';
 import { timestampKind } from '../infer/text-values.js';
 import { DEFAULT_INFER_ROWS, DEFAULT_MAX_MALFORMED, DEFAULT_READ_BATCH_SIZE, MalformedLog, batchStream, chunksOf, positiveOption } from '../stream.js';
 import type { ByteSource, CommonReadOptions, RecordBatchStream } from '../stream.js';
@@ -31,8 +30,6 @@ export interface JsonReadOptions extends CommonReadOptions {
   encoding?: TextEncoding;
   /** Longest record accepted, in bytes. @default {@link DEFAULT_MAX_JSON_RECORD_BYTES} */
   maxRecordBytes?: number;
-  /** Kept for symmetry with CSV; JSON numbers are typed by JSON itself. */
-  decimals?: DecimalInference;
 }
 
 /** Longest JSON record accepted: 16 MiB. */
@@ -46,11 +43,6 @@ function normalize(v: unknown, type: IcebergType): unknown {
   switch (type.type) {
     case 'string':
       return typeof v === 'string' ? v : JSON.stringify(v);
-    case 'long':
-      return typeof v === 'number' && Number.isInteger(v) ? v : v;
-    case 'double':
-    case 'float':
-      return v;
     case 'timestamp':
     case 'timestamptz':
       if (typeof v === 'string') {

@@ -134,3 +134,26 @@ describe.each(backends)('silver writer on $name', (backend) => {
     expect(files.length).toBe(1);
   });
 });
+
+describe('silver as an Iceberg table', () => {
+  it('writes through the hooks, records the batch id once, and quarantines on a failed gate', async () => {
+    const { MemoryFileIO } = await import('../../../src/io/memory.js');
+    const { FileSystemCatalog } = await import('../../../src/catalog/filesystem/catalog.js');
+    const { newSchema, optionalField, requiredField, Types } = await import('../../../src/iceberg/index.js');
+    const { ensureGoldTable } = await import('../../../src/zones/index.js');
+    const io = new MemoryFileIO();
+    const table = await ensureGoldTable(new FileSystemCatalog({ warehouse: 'memory://l/silver/warehouse', io }), 'silver.orders', newSchema([requiredField(1, 'order_id', Types.int), optionalField(2, 'customer', Types.string)]));
+    const silver = new SilverWriter({ root: 'memory://l/silver', io });
+    const data = tableFromArrays({ order_id: Int32Array.from([1, 1, 2]), customer: ['a', 'A', 'b'] });
+    const first = await silver.writeTable(table, data, { dedupKey: ['order_id'], batchId: 'b-1', protect: async (t) => standardize(t, { identifiers: ['customer'], identifierOptions: { lowerCase: true } }).table });
+    expect([first.status, first.rowsOut]).toEqual(['committed', 2]);
+    expect((await silver.writeTable(table, data, { batchId: 'b-1' })).status).toBe('duplicate');
+    const failed = await silver.writeTable(table, data, { qualityGate: async () => ({ passed: false }) });
+    expect(failed.status).toBe('quality-failed');
+    expect(failed.quarantine!.rows).toBe(3);
+    expect((await table.scan().toRows()).sort((a, b) => Number(a['order_id']) - Number(b['order_id']))).toEqual([
+      { order_id: 1, customer: 'a' },
+      { order_id: 2, customer: 'b' },
+    ]);
+  });
+});
