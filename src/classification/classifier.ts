@@ -11,7 +11,8 @@ import { ValidationError } from '../errors.js';
 import { forEachText, isScannable } from './cells.js';
 import { maskValue } from './protect/mask.js';
 import { sensitivityPolicy, type Sensitivity } from './policy.js';
-import { Scanner, type ScannerOptions } from './scanner.js';
+import type { Finding } from './detectors/detector.js';
+import { Scanner, type ColumnContext, type ScannerOptions } from './scanner.js';
 
 /** Classifier defaults. */
 export const DEFAULT_CLASSIFY_OPTIONS = {
@@ -106,6 +107,54 @@ function fraction(seed: number): number {
   return ((z ^ (z >>> 16)) >>> 0) / 2 ** 32;
 }
 
+/** Bounds of the per-column memo of {@link ScanMemo}. */
+const MEMO = {
+  /** Distinct values remembered per column. */
+  maxEntries: 16_384,
+  /** Values longer than this are scanned every time (free text rarely repeats, and keys would pin memory). */
+  maxLength: 256,
+  /** Cells looked up before the memo judges whether the column repeats. */
+  probe: 2048,
+  /** The memo stays on only if at least this share of the probed cells were repeats. */
+  minRepeatShare: 0.1,
+} as const;
+
+/**
+ * Scan results of one column, remembered by cell value: a value that repeats
+ * (statuses, cities, a customer's card on each of their transactions) is
+ * scanned once. `Scanner.scan` is a pure function of the text and the column
+ * context, so a remembered result is the result a fresh scan gives — the
+ * column's counts do not change. The memo switches itself off for a column
+ * whose first cells barely repeat, so unique columns pay only for the probe.
+ */
+class ScanMemo {
+  private readonly seen = new Map<string, readonly Finding[]>();
+  private lookups = 0;
+  private repeats = 0;
+  private on = true;
+
+  constructor(
+    private readonly scanner: Scanner,
+    private readonly ctx: ColumnContext,
+  ) {}
+
+  scan(text: string): readonly Finding[] {
+    if (!this.on || text.length > MEMO.maxLength) return this.scanner.scan(text, this.ctx);
+    const hit = this.seen.get(text);
+    if (hit !== undefined) {
+      this.repeats++;
+      return hit;
+    }
+    if (++this.lookups === MEMO.probe && this.repeats < MEMO.probe * MEMO.minRepeatShare) {
+      this.on = false;
+      this.seen.clear();
+    }
+    const found = this.scanner.scan(text, this.ctx);
+    if (this.on && this.seen.size < MEMO.maxEntries) this.seen.set(text, found);
+    return found;
+  }
+}
+
 /**
  * Classify every string and numeric column of an Arrow table.
  *
@@ -140,9 +189,10 @@ export function classifyTable(table: Table, options: ClassifyOptions = {}): Tabl
     const ctx = scanner.columnContext(field.name);
     const acc = new Map<string, { hits: number; score: number; examples: string[]; flags: Record<string, number> }>();
     let nonNull = 0;
+    const memo = new ScanMemo(scanner, ctx);
     forEachText(vector, rows, (text) => {
       nonNull++;
-      const found = scanner.scan(text, ctx);
+      const found = memo.scan(text);
       if (found.length === 0) return;
       for (let k = 0; k < found.length; k++) {
         const f = found[k]!;

@@ -12,6 +12,11 @@ import { registerInitCommand } from './commands/init.js';
 import { registerInfraCommands } from './commands/infra.js';
 import { registerLineageCommands } from './commands/lineage.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerIngestCommand } from './commands/ingest.js';
+import { registerPromoteCommand } from './commands/promote.js';
+import { registerCheckCommand } from './commands/check.js';
+import { registerClassifyCommand } from './commands/classify.js';
+import { registerProtectCommand } from './commands/protect.js';
 
 /** A command's action: receives the context, returns an exit code. */
 export type Action = (ctx: CliContext) => Promise<ExitCode | void>;
@@ -61,6 +66,11 @@ export async function runCli(argv: readonly string[], streams: CliStreams = defa
   registerInfraCommands(registrar);
   registerLineageCommands(registrar);
   registerDemoCommand(registrar);
+  registerIngestCommand(registrar);
+  registerPromoteCommand(registrar);
+  registerCheckCommand(registrar);
+  registerClassifyCommand(registrar);
+  registerProtectCommand(registrar);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true).configureOutput(program.configureOutput());
 
   try {

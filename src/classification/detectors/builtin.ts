@@ -9,7 +9,7 @@
  */
 import { ValidationError } from '../../errors.js';
 import { DEFAULT_SENSITIVITY, type Sensitivity } from '../policy.js';
-import { abaValid, bicValid, cardIssuer, ibanValid, isDigits, luhnValid, ninoValid, nricValid, ssnValid, TEST_CARD_NUMBERS, thaiIdValid } from './checksums.js';
+import { abaValid, bicValid, ibanValid, isDigits, issuerOf, ninoValid, nricValid, ssnValid, TEST_CARD_NUMBERS, thaiIdValid } from './checksums.js';
 import type { Detector, DetectorSpec, Verdict } from './detector.js';
 import { phoneVerdict } from './phone.js';
 
@@ -56,22 +56,47 @@ const compact = (s: string) => s.replace(/[^0-9A-Za-z]/g, '');
 
 /** The digits of `s` (separators dropped); returns `s` itself when it has no separators. */
 function digitsOf(s: string): string {
-  let out = '';
-  let all = true;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) out += s[i];
-    else all = false;
+    if (c < 48 || c > 57) return s.replace(NON_DIGIT, '');
   }
-  return all ? s : out;
+  return s;
 }
 
+const NON_DIGIT = /[^0-9]/g;
+
 function card(candidate: string): Verdict {
-  const d = digitsOf(candidate);
-  if (!luhnValid(d) || cardIssuer(d) === undefined) return false;
+  // Luhn, length and issuer prefix in one pass over the digits (separators skipped), before any string is built.
+  let n = 0;
+  let head = 0;
+  for (let i = 0; i < candidate.length; i++) {
+    const c = candidate.charCodeAt(i) - 48;
+    if (c >= 0 && c <= 9) {
+      if (n < 6) head = head * 10 + c;
+      n++;
+    }
+  }
+  if (n < 6 || issuerOf(head, n) === undefined || !luhnOver(candidate, n)) return false;
   // 13-digit numbers (retired Visa) collide with 13-digit national IDs: they need a keyword.
-  const baseScore = d.length === 13 ? 0.05 : 0.3;
-  return TEST_CARD_NUMBERS.has(d) ? { valid: true, flags: ['test-number'], baseScore } : { valid: true, baseScore };
+  const baseScore = n === 13 ? 0.05 : 0.3;
+  return TEST_CARD_NUMBERS.has(digitsOf(candidate)) ? { valid: true, flags: ['test-number'], baseScore } : { valid: true, baseScore };
+}
+
+/** Luhn over the `n` digits of `s`, separators skipped. */
+function luhnOver(s: string, n: number): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = s.length - 1; i >= 0; i--) {
+    let d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) continue;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return n >= 2 && sum % 10 === 0;
 }
 
 function ssn(candidate: string): Verdict {
@@ -121,11 +146,22 @@ function dateOfBirth(candidate: string): Verdict {
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
 function email(candidate: string): Verdict {
+  const n = candidate.length;
   const at = candidate.lastIndexOf('@');
-  const local = candidate.slice(0, at);
-  const domain = candidate.slice(at + 1);
-  if (local.length > 64 || local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
-  return domain.split('.').every((l) => l.length > 0 && l.length <= 63 && !l.startsWith('-') && !l.endsWith('-'));
+  // The local part is candidate[0, localEnd), the domain candidate[at + 1, n) (slice semantics when there is no '@').
+  const localEnd = at < 0 ? Math.max(0, n - 1) : at;
+  if (localEnd > 64) return false;
+  if (localEnd > 0 && (candidate.charCodeAt(0) === 46 || candidate.charCodeAt(localEnd - 1) === 46)) return false;
+  for (let i = 1; i < localEnd; i++) if (candidate.charCodeAt(i) === 46 && candidate.charCodeAt(i - 1) === 46) return false;
+  // Every dot-separated label of the domain: 1–63 characters, no leading or trailing hyphen.
+  let start = at + 1;
+  for (let i = start; i <= n; i++) {
+    if (i < n && candidate.charCodeAt(i) !== 46) continue;
+    const len = i - start;
+    if (len === 0 || len > 63 || candidate.charCodeAt(start) === 45 || candidate.charCodeAt(i - 1) === 45) return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 function secretKey(candidate: string): Verdict {

@@ -66,6 +66,28 @@ export const CARD_ISSUERS: readonly CardIssuer[] = [
 export function cardIssuer(digits: string): string | undefined {
   if (digits.length < 6) return undefined;
   // The first six digits as a number; a range of k-digit prefixes compares against its leading k.
+  let head = 0;
+  for (let i = 0; i < 6; i++) {
+    const c = digits.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return cardIssuerSlow(digits);
+    head = head * 10 + c;
+  }
+  return issuerOf(head, digits.length);
+}
+
+/** The issuer of a number whose first six digits are `head` and whose length is `length` (see {@link cardIssuer}). */
+export function issuerOf(head: number, length: number): string | undefined {
+  const ranges = ISSUER_RANGES[length];
+  if (ranges === undefined) return undefined;
+  for (const r of ranges) {
+    const n = Math.floor(head / r.scale);
+    if (n >= r.lo && n <= r.hi) return r.name;
+  }
+  return undefined;
+}
+
+/** `cardIssuer` for a string whose first six characters are not all digits (Number() semantics kept). */
+function cardIssuerSlow(digits: string): string | undefined {
   const head = Number(digits.slice(0, 6));
   for (const issuer of CARD_ISSUERS) {
     if (!issuer.lengths.includes(digits.length)) continue;
@@ -78,6 +100,18 @@ export function cardIssuer(digits: string): string | undefined {
 }
 
 const PREFIX_SCALE = [1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
+
+/** The issuer ranges by card length, in {@link CARD_ISSUERS} order (the first match wins). */
+const ISSUER_RANGES: readonly { name: string; lo: number; hi: number; scale: number }[][] = (() => {
+  const out: { name: string; lo: number; hi: number; scale: number }[][] = [];
+  for (const issuer of CARD_ISSUERS) {
+    for (const len of issuer.lengths) {
+      const list = (out[len] ??= []);
+      for (const [lo, hi] of issuer.ranges) list.push({ name: issuer.name, lo, hi, scale: PREFIX_SCALE[String(lo).length]! });
+    }
+  }
+  return out;
+})();
 
 /** Test card numbers the networks and processors publish; a hit is real-looking but not real. */
 export const TEST_CARD_NUMBERS: ReadonlySet<string> = new Set([
@@ -143,7 +177,20 @@ export function ibanValid(compact: string): boolean {
   const len = IBAN_LENGTHS[s.slice(0, 2)];
   if (len === undefined || s.length !== len) return false;
   if (!isDigits(s.slice(2, 4))) return false;
-  return mod97(s.slice(4) + s.slice(0, 4)) === 1;
+  // MOD 97-10 of s[4..] + s[0..4], without building the rearranged string.
+  const r = mod97From(s, 4, s.length, 0);
+  return r >= 0 && mod97From(s, 0, 4, r) === 1;
+}
+
+/** {@link mod97} over `s[from, to)`, continuing from remainder `r`; −1 on a character that is not 0–9 or A–Z. */
+function mod97From(s: string, from: number, to: number, r: number): number {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) r = (r * 10 + (c - 48)) % 97;
+    else if (c >= 65 && c <= 90) r = (r * 100 + (c - 55)) % 97;
+    else return -1;
+  }
+  return r;
 }
 
 /** ISO 3166-1 alpha-2 codes, for the country part of a SWIFT/BIC code. */

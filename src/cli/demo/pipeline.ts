@@ -10,7 +10,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Table as ArrowTable, vectorFromArray, Utf8, Float64, DataType, type RecordBatch } from 'apache-arrow';
+import { Table as ArrowTable, vectorFromArray, Utf8, Float64, DataType, DateUnit, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { applyPolicy, classifyTable, columnTags, LocalKeyring, protectHook, type ProtectionPolicy, type ProtectionReport, type TableClassification } from '../../classification/index.js';
 import { arrowToRows, newSchema, optionalField, requiredField, rowsToArrow, Table, Types } from '../../iceberg/index.js';
 import { LocalFileIO } from '../../io/local.js';
@@ -21,7 +21,7 @@ import { AlreadyExistsError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { openCliLake } from '../lake.js';
 import { CUSTOMER_COLUMNS, DEMO_BUSINESS_DATE, generateExtract, type DemoFile } from './generate.js';
-import { DEMO_POLICY, DEMO_RULES, gateRules, policyFileText, ruleFileText } from './rules.js';
+import { DEMO_POLICY, DEMO_RULES, fitPolicy, gateRules, policyFileText, ruleFileText } from './rules.js';
 
 /** Defaults of `lakekit demo`. */
 export const DEMO_DEFAULTS = { dir: './lakekit-demo', rows: 2000, seed: 42 } as const;
@@ -80,7 +80,9 @@ function datesAsText(table: ArrowTable, columns: readonly string[]): ArrowTable 
     const i = out.schema.fields.findIndex((f) => f.name === c);
     const f = out.schema.fields[i];
     if (f === undefined || DataType.isUtf8(f.type)) continue;
-    const values = arrowToRows(out).map((r) => (r[c] === null || r[c] === undefined ? null : new Date(r[c] as number).toISOString().slice(0, 10)));
+    // arrowToRows gives date32 as days since the epoch, date64 and timestamps as milliseconds.
+    const scale = DataType.isDate(f.type) && f.type.unit === DateUnit.DAY ? 86_400_000 : 1;
+    const values = arrowToRows(out).map((r) => (r[c] === null || r[c] === undefined ? null : new Date(Number(r[c]) * scale).toISOString().slice(0, 10)));
     out = out.setChildAt(i, vectorFromArray(values, new Utf8()));
   }
   return out;
@@ -101,7 +103,8 @@ function keepRows(table: ArrowTable, drop: ReadonlySet<number>): ArrowTable {
     }
     offset += b.numRows;
   }
-  return new ArrowTable(table.schema, batches);
+  // Sliced batches are copied out (IPC round trip): cell readers elsewhere assume zero offsets.
+  return tableFromIPC(tableToIPC(new ArrowTable(table.schema, batches)));
 }
 
 /** The gold tables' schemas: protected columns are text, ids and money stay typed. */
@@ -205,7 +208,8 @@ export async function runDemo(ctx: CliContext, options: { dir: string; rows: num
     let quarantineUri: string | null = null;
     if (quarantine !== undefined && quarantine.numRows > 0) {
       // Quarantined rows hold raw PII too: protect them like silver before they are written.
-      const safe = (await applyPolicy(datesAsText(quarantine, ['date_of_birth']), policy)).table;
+      const q = datesAsText(quarantine, ['date_of_birth']);
+      const safe = (await applyPolicy(q, fitPolicy(policy, q))).table;
       quarantineUri = `${lake.silver.root}/_quarantine/${rules.dataset}/sha256=${entry.sha256.slice(0, 16)}/failing.parquet`;
       await writeQuarantine(lake.silver.io, quarantineUri, safe);
     }
@@ -228,7 +232,7 @@ export async function runDemo(ctx: CliContext, options: { dir: string; rows: num
       silverOptions: { domain: 'core', date: DEMO_BUSINESS_DATE },
       qualityGate: qualityGate(gateRules(rules, cleaned)),
       protect: async (t, hctx) => {
-        const out = await protectHook({ ...policy, classification: cls }, (r) => void (protection = r))(t, hctx);
+        const out = await protectHook(fitPolicy({ ...policy, classification: cls }, t), (r) => void (protection = r))(t, hctx);
         silverSchema = out.schema;
         return out;
       },
@@ -288,7 +292,7 @@ export async function runDemo(ctx: CliContext, options: { dir: string; rows: num
       changes.rows.map((r) => Object.fromEntries(CUSTOMER_COLUMNS.map((c) => [c, r[c] ?? null]))),
       GOLD_CUSTOMERS,
     );
-    const safe = arrowToRows((await applyPolicy(values, { ...policy, ...(classifications.customers === undefined ? {} : { classification: classifications.customers }) })).table);
+    const safe = arrowToRows((await applyPolicy(values, fitPolicy({ ...policy, ...(classifications.customers === undefined ? {} : { classification: classifications.customers }) }, values))).table);
     const protectedChanges = changes.rows.map((r, i) => ({ ...safe[i], Op: r.Op, commit_ts: r.commit_ts }));
     return applyDmsBatch(goldCustomers, { id: extract.cdcBatchId, changes: protectedChanges, sha256: changes.sha256 }, { key: ['customer_id'], timestampColumn: 'commit_ts' });
   });

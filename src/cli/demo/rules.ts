@@ -93,3 +93,13 @@ export const DEMO_POLICY: Omit<ProtectionPolicy, 'keys'> = {
 export function policyFileText(keyring: string): string {
   return stringify({ keyring, ...DEMO_POLICY });
 }
+
+/**
+ * `policy` without the column rules for columns `table` does not have, so
+ * one policy serves every dataset (`applyPolicy` refuses unknown columns).
+ */
+export function fitPolicy<P extends Pick<ProtectionPolicy, 'columns'>>(policy: P, table: ArrowTable): P {
+  if (policy.columns === undefined) return policy;
+  const names = new Set(table.schema.fields.map((f) => f.name));
+  return { ...policy, columns: Object.fromEntries(Object.entries(policy.columns).filter(([c]) => names.has(c))) };
+}

@@ -114,30 +114,44 @@ export class HttpTransport implements Transport {
     await retry(
       async ({ signal }) => {
         const timeout = AbortSignal.timeout(this.#timeout);
-        let res: Response;
+        // One signal for both the retry loop's and this attempt's deadline (the body read included).
+        const both = new AbortController();
+        const abort = () => both.abort();
+        signal.addEventListener('abort', abort, { once: true });
+        timeout.addEventListener('abort', abort, { once: true });
         try {
-          res = await this.#fetch(this.#url, { method: 'POST', headers, body, signal: AbortSignal.any([signal, timeout]) });
-        } catch (cause) {
-          if (timeout.aborted) {
-            throw new TimeoutError(`lineage endpoint ${this.#url} did not answer within ${this.#timeout} ms; check the service or raise timeoutMs`, { cause });
-          }
-          if (signal.aborted) throw cause;
-          throw new IoError(`could not reach the lineage endpoint ${this.#url}: ${this.#clean((cause as Error)?.message ?? String(cause))}; check the URL and network`, { cause, retryable: true });
+          await this.#attempt(body, headers, both.signal, signal, timeout);
+        } finally {
+          signal.removeEventListener('abort', abort);
+          timeout.removeEventListener('abort', abort);
         }
-        if (res.ok) {
-          await res.body?.cancel();
-          return;
-        }
-        const text = this.#clean(await res.text().catch(() => '')).slice(0, 500);
-        const context = { status: res.status, url: this.#url };
-        if (res.status === 401 || res.status === 403) {
-          throw new AuthError(`the lineage endpoint ${this.#url} refused the request (HTTP ${res.status}); check the API key`, { context });
-        }
-        const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
-        throw new RestError(`the lineage endpoint ${this.#url} answered HTTP ${res.status}${text === '' ? '' : `: ${text}`}${retryable ? '' : '; the event was rejected, fix it or the endpoint configuration'}`, { context, retryable });
       },
       { ...this.#retry, isRetryable: this.#retry.isRetryable ?? isRetryable, what: `posting lineage to ${this.#url}` },
     );
+  }
+
+  async #attempt(body: string, headers: Record<string, string>, both: AbortSignal, loop: AbortSignal, timeout: AbortSignal): Promise<void> {
+    let res: Response;
+    try {
+      res = await this.#fetch(this.#url, { method: 'POST', headers, body, signal: both });
+    } catch (cause) {
+      if (timeout.aborted) {
+        throw new TimeoutError(`lineage endpoint ${this.#url} did not answer within ${this.#timeout} ms; check the service or raise timeoutMs`, { cause });
+      }
+      if (loop.aborted) throw cause;
+      throw new IoError(`could not reach the lineage endpoint ${this.#url}: ${this.#clean((cause as Error)?.message ?? String(cause))}; check the URL and network`, { cause, retryable: true });
+    }
+    if (res.ok) {
+      await res.body?.cancel();
+      return;
+    }
+    const text = this.#clean(await res.text().catch(() => '')).slice(0, 500);
+    const context = { status: res.status, url: this.#url };
+    if (res.status === 401 || res.status === 403) {
+      throw new AuthError(`the lineage endpoint ${this.#url} refused the request (HTTP ${res.status}); check the API key`, { context });
+    }
+    const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
+    throw new RestError(`the lineage endpoint ${this.#url} answered HTTP ${res.status}${text === '' ? '' : `: ${text}`}${retryable ? '' : '; the event was rejected, fix it or the endpoint configuration'}`, { context, retryable });
   }
 
   #clean(text: string): string {
