@@ -33,8 +33,14 @@ export class NumMap {
 
   private slot(k: number): number {
     bits[0] = k;
-    let h = Math.imul(halves[0]! ^ Math.imul(halves[1]!, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
+    // murmur3's finaliser over both words: integers stored as doubles have all-zero low
+    // words and trailing zeros in the high word, so every bit must reach the slot index.
+    let h = halves[0]! ^ Math.imul(halves[1]!, 0x9e3779b1);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
     let s = h & this.mask;
     while (this.used[s] && this.keys[s] !== k) s = (s + 1) & this.mask;
     return s;
@@ -44,6 +50,30 @@ export class NumMap {
     if (key !== key) return this.nan;
     const s = this.slot(key + 0);
     return this.used[s] ? this.vals[s] : undefined;
+  }
+
+  /**
+   * One probe for the common case: returns the value held for `key`, or
+   * inserts `value` for it and returns undefined.
+   */
+  getOrInsert(key: number, value: number): number | undefined {
+    if (key !== key) {
+      if (this.nan !== undefined) return this.nan;
+      this.nan = value;
+      return undefined;
+    }
+    const k = key + 0;
+    let s = this.slot(k);
+    if (this.used[s]) return this.vals[s];
+    if ((this.count + 1) * 2 > this.keys.length) {
+      this.grow();
+      s = this.slot(k);
+    }
+    this.used[s] = 1;
+    this.keys[s] = k;
+    this.vals[s] = value;
+    this.count++;
+    return undefined;
   }
 
   set(key: number, value: number): void {

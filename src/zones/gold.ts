@@ -238,7 +238,7 @@ export async function mergeByKey(table: Table, input: MergeInput, options: Merge
         else if (kept > 0) yield takeRows(b, selectedIndices(keep));
       }
     }
-    if (upserts !== undefined) yield* upserts.batches;
+    for (const b of upserts?.batches ?? []) yield b;
   };
   let written: DataFile[] = [];
   if (tasks.length > 0 || (upserts?.numRows ?? 0) > 0) written = await writeDataFiles(table.io, metadata, survivors());

@@ -104,11 +104,12 @@ export function aggregateKpis(table: ArrowTable, spec: KpiSpec): ArrowTable {
     if (t === null || t === undefined) continue;
     const period = periodStart(toMs(t, spec.time), spec.grain);
     const key = `${period}\u0000${rowKey(dimCols, i)}`;
-    let acc = groups.get(key);
-    if (acc === undefined) {
-      acc = { period, dims: dimCols.map((c) => c.get(i) as unknown), values: measures.map(([, m]) => ({ sum: 0, count: 0, min: Infinity, max: -Infinity, ...(m.agg === 'count_distinct' ? { distinct: new Set<string>() } : {}) })) };
-      groups.set(key, acc);
+    let found = groups.get(key);
+    if (found === undefined) {
+      found = { period, dims: dimCols.map((c) => c.get(i) as unknown), values: measures.map(([, m]) => ({ sum: 0, count: 0, min: Infinity, max: -Infinity, ...(m.agg === 'count_distinct' ? { distinct: new Set<string>() } : {}) })) };
+      groups.set(key, found);
     }
+    const acc = found;
     measures.forEach(([, m], j) => {
       const a = acc.values[j]!;
       const c = measureCols[j];

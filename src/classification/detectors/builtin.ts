@@ -79,8 +79,11 @@ function card(candidate: string): Verdict {
   if (n < 6 || issuerOf(head, n) === undefined || !luhnOver(candidate, n)) return false;
   // 13-digit numbers (retired Visa) collide with 13-digit national IDs: they need a keyword.
   const baseScore = n === 13 ? 0.05 : 0.3;
-  return TEST_CARD_NUMBERS.has(digitsOf(candidate)) ? { valid: true, flags: ['test-number'], baseScore } : { valid: true, baseScore };
+  return TEST_CARD_HEADS.has(head) && TEST_CARD_NUMBERS.has(digitsOf(candidate)) ? { valid: true, flags: ['test-number'], baseScore } : { valid: true, baseScore };
 }
+
+/** The first six digits of every published test number: only a card starting with one of them is looked up. */
+const TEST_CARD_HEADS: ReadonlySet<number> = new Set([...TEST_CARD_NUMBERS].map((t) => Number(t.slice(0, 6))));
 
 /** Luhn over the `n` digits of `s`, separators skipped. */
 function luhnOver(s: string, n: number): boolean {

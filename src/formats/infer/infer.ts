@@ -118,7 +118,7 @@ const SHAPE: Shape = { intDigits: 0, scale: 0 };
 function textMask(s: string): number {
   if (s.length * 3 > scratch.length) scratch = new Uint8Array(s.length * 3);
   const { written } = ENCODER.encodeInto(s, scratch);
-  return classify(scratch, 0, written, SHAPE) & (T_DATE | T_TS | T_TSTZ);
+  return classify(scratch, 0, written ?? 0, SHAPE) & (T_DATE | T_TS | T_TSTZ);
 }
 
 function nodeOf(v: unknown, depth: number): JsonNode {
@@ -259,7 +259,7 @@ export function inferSchema(samples: readonly Record<string, unknown>[] | TextSa
       else {
         if (v.length * 3 > buf.bytes.length) buf.bytes = new Uint8Array(v.length * 3);
         const { written } = ENCODER.encodeInto(v, buf.bytes);
-        cols[c]!.add(buf.bytes, 0, written);
+        cols[c]!.add(buf.bytes, 0, written ?? 0);
       }
     });
   });

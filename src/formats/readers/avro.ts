@@ -62,7 +62,10 @@ function mapType(s: AvroSchema, ids: { next: number }, path: string): Mapped {
           if (v === null) return null;
           const rec = v as Record<string, AvroValue>;
           const out: Record<string, unknown> = {};
-          for (const [name, c] of converts) out[name] = rec[name] === null || rec[name] === undefined ? null : c(rec[name]);
+          for (const [name, c] of converts) {
+            const x = rec[name];
+            out[name] = x === null || x === undefined ? null : c(x);
+          }
           return out;
         },
       };
