@@ -13,10 +13,14 @@ const run = (cmd, cmdArgs) => {
   return r.status ?? 1;
 };
 
+// The project's own TypeScript by path: another package's `tsc` bin (tslab ships
+// TypeScript 5.0 as @tslab/typescript-for-tslab) may own node_modules/.bin/tsc.
+const TSC = 'node_modules/typescript/bin/tsc';
+
 let failedSteps = 0;
 if (!args.includes('--no-static')) {
-  failedSteps += run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) === 0 ? 0 : 1;
-  failedSteps += run('npx', ['tsc', '-p', 'tsconfig.core.json', '--noEmit']) === 0 ? 0 : 1;
+  failedSteps += run(process.execPath, [TSC, '-p', 'tsconfig.json', '--noEmit']) === 0 ? 0 : 1;
+  failedSteps += run(process.execPath, [TSC, '-p', 'tsconfig.core.json', '--noEmit']) === 0 ? 0 : 1;
   failedSteps += run('npx', ['eslint', '.']) === 0 ? 0 : 1;
 }
 
