@@ -113,6 +113,7 @@ export class Scanner {
   private readonly minToken: number;
   private readonly maxToken: number;
   private readonly joinTokens: boolean;
+  private readonly gate: RegExp | undefined;
 
   constructor(options: ScannerOptions = {}) {
     let detectors = [...(options.detectors ?? BUILTIN_DETECTORS), ...(options.extraDetectors ?? [])];
@@ -134,6 +135,7 @@ export class Scanner {
     this.minToken = Math.min(99, ...this.tokenDetectors.map((i) => detectors[i]!.minLength));
     this.maxToken = Math.max(0, ...this.tokenDetectors.map((i) => detectors[i]!.maxLength));
     this.joinTokens = this.tokenDetectors.some((i) => detectors[i]!.joinGroups === true);
+    this.gate = prefilter(detectors, this.minToken);
   }
 
   /** Flags the detectors whose keywords occur in a column's name (the name counts as context for every cell). */
@@ -149,7 +151,7 @@ export class Scanner {
   /** Every reported match in `text`, non-overlapping, in order of position. Never throws. */
   scan(text: string, column?: ColumnContext): readonly Finding[] {
     const n = text.length;
-    if (n === 0) return EMPTY;
+    if (n === 0 || (this.gate !== undefined && !this.gate.test(text))) return EMPTY;
     const state: ScanState = { text, lower: undefined, column, found: [] };
     let hasAt = false;
     let hasColon = false;
@@ -392,6 +394,34 @@ interface ScanState {
   lower: string | undefined;
   column: ColumnContext | undefined;
   found: Finding[];
+}
+
+/**
+ * One regex that every value some detector could match contains, built from
+ * the detector set: a digit (digit spans, tokens holding digits), two capitals
+ * in a row (all-capital tokens, joined groups; one capital when a token
+ * detector accepts one-character tokens), or a character a `text` detector
+ * requires. A value it does not match cannot yield a candidate, so `scan`
+ * returns at once — a native regex pass instead of the character loop.
+ * `undefined` when a `text` detector has no `requires` (it may match anything).
+ */
+function prefilter(detectors: readonly Detector[], minToken: number): RegExp | undefined {
+  const chars = new Set<string>();
+  let capitals = false;
+  for (const d of detectors) {
+    if (d.source === 'digits') chars.add('0-9');
+    else if (d.source === 'token') {
+      chars.add('0-9');
+      capitals = true;
+    } else {
+      if (d.requires === undefined || d.requires.length === 0) return undefined;
+      for (const ch of d.requires) chars.add(ch >= '0' && ch <= '9' ? '0-9' : ch.replace(/[\\\]^-]/g, '\\$&'));
+    }
+  }
+  const alternatives: string[] = [];
+  if (chars.size > 0) alternatives.push(`[${[...chars].join('')}]`);
+  if (capitals) alternatives.push(minToken <= 1 ? '[A-Z]' : '[A-Z]{2}');
+  return new RegExp(alternatives.length === 0 ? '(?!)' : alternatives.join('|'));
 }
 
 function requiresMet(requires: string, text: string, hasAt: boolean, hasColon: boolean, hasDigit: boolean): boolean {

@@ -21,7 +21,8 @@ import { RecordBatch, Table, type Schema } from 'apache-arrow';
 import { ValidationError } from '../errors.js';
 import { columnsOf, type Expr } from './expr/ast.js';
 import { evaluate } from './expr/eval.js';
-import { validAt, vecOfData, type Vec } from './expr/vector.js';
+import { fastPass } from './expr/fast.js';
+import { validAt, vecOfData, type NumVec, type Vec } from './expr/vector.js';
 import { leaves, planRules, type PlannedRule } from './plan.js';
 import { NumMap } from './num-map.js';
 import { quarantineBatch, quarantineSchema } from './quarantine.js';
@@ -155,6 +156,77 @@ function scalarKey(v: Vec, i: number): string | number | undefined {
   return b < 0 ? undefined : `b${b}`;
 }
 
+/** When the unique columns are the key columns, a duplicate's key is also its first occurrence's key. */
+function sameColumnsOf(keys: string[], columns: string[]): boolean {
+  return keys.length === columns.length && keys.every((k, j) => columns[j] === k);
+}
+
+/** Whether `v` has no nulls and is strictly increasing from above `last` (so holds no value twice, nor one ≤ `last`). */
+export function increasingAbove(v: Float64Array, nul: Uint8Array, n: number, last: number): boolean {
+  let prev = last;
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    if (!(x > prev) || nul[i] === 1) return false;
+    prev = x;
+  }
+  return true;
+}
+
+/** Uniqueness over one numeric column: one probe of a typed hash map per row, no key strings. */
+function uniqueNum(
+  map: NumMap,
+  v: NumVec,
+  w: Int8Array | undefined,
+  n: number,
+  start: number,
+  nullsFail: boolean,
+  raw: RuleRaw,
+  id: string,
+  mark: (i: number, id: string) => void,
+  lateFirst: { row: number; key?: FailingRow['key'] | undefined; rule: string }[],
+  noKeyNeeded: boolean,
+  keys: string[],
+  sameColumns: boolean,
+  batch: RecordBatch,
+  indexOf: Map<string, number>,
+  firstKeys: Map<number, FailingRow['key']>,
+): void {
+  const vals = v.v,
+    nul = v.nul;
+  let scanned = 0,
+    failed = 0;
+  let keyVecs: { get(i: number): unknown }[] | undefined;
+  const keyVecsOf = () => (keyVecs ??= keys.map((k) => batch.getChildAt(indexOf.get(k)!)!));
+  for (let i = 0; i < n; i++) {
+    if (w && w[i] !== 1) continue;
+    scanned++;
+    if (nul[i] === 1) {
+      if (nullsFail) {
+        failed++;
+        mark(i, id);
+      }
+      continue;
+    }
+    const seen = map.getOrInsert(vals[i]!, start + i);
+    if (seen === undefined) {
+      if (!noKeyNeeded && !sameColumns) firstKeys.set(start + i, rowKey(keys, keyVecsOf(), i, start));
+      continue;
+    }
+    if (seen >= 0) {
+      failed++;
+      if (seen >= start) mark(seen - start, id);
+      else if (noKeyNeeded) lateFirst.push({ row: seen, rule: id });
+      else lateFirst.push({ row: seen, rule: id, key: sameColumns ? rowKey(keys, keyVecsOf(), i, start) : firstKeys.get(seen) });
+      firstKeys.delete(seen);
+      map.set(vals[i]!, -1);
+    }
+    failed++;
+    mark(i, id);
+  }
+  raw.scanned! += scanned;
+  raw.failed! += failed;
+}
+
 function keyValue(x: unknown): string | number | boolean | null {
   if (x === null || x === undefined) return null;
   if (typeof x === 'bigint') return Number.isSafeInteger(Number(x)) ? Number(x) : x.toString();
@@ -264,6 +336,8 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
   const accs = new Map<string, Acc>();
   /** Per uniqueness rule: key → global row of its first occurrence, or -1 once duplicated. NumMap for one numeric column. */
   const uniq = new Map<string, KeyMap>();
+  /** Uniqueness over one numeric column: its map, and the batches not yet in it (while every batch was increasing). */
+  const numUniq = new Map<string, { map: NumMap; skipped: number[] | undefined; last: number }>();
   const lateFirst: { row: number; key?: FailingRow['key'] | undefined; rule: string }[] = [];
   /** Stream input (earlier batches are gone): keys of first occurrences, for when a duplicate turns up later. */
   const firstKeys = new Map<number, FailingRow['key']>();
@@ -352,8 +426,11 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
             }
           }
         } else {
-          const r = evaluate(pe, col, n);
-          const pass = r.t === 'bool' ? r.v : undefined;
+          let pass = fastPass(pe, col, n);
+          if (!pass) {
+            const r = evaluate(pe, col, n);
+            pass = r.t === 'bool' ? r.v : undefined;
+          }
           for (let i = 0; i < n; i++) {
             if (w && w[i] !== 1) continue;
             scanned++;
@@ -367,10 +444,33 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
         raw.failed! += failed;
       } else if (plan.kind === 'unique') {
         const vecs = plan.columns.map((c) => col(c)!);
+        const v0 = vecs[0]!;
+        if (vecs.length === 1 && v0.t === 'num') {
+          let st = numUniq.get(p.id);
+          if (!st) numUniq.set(p.id, (st = { map: new NumMap(n), skipped: [], last: -Infinity }));
+          // Table input whose batches are each strictly increasing and above every earlier
+          // batch (ids, sequences) has no duplicates: skip the hash map until that breaks.
+          if (retain && !w && st.skipped !== undefined && increasingAbove(v0.v, v0.nul, n, st.last)) {
+            st.skipped.push(batchStarts.length - 1);
+            st.last = v0.v[n - 1]!;
+            raw.scanned! += n;
+            continue;
+          }
+          if (st.skipped !== undefined) {
+            // Put the skipped batches' values (all distinct) in the map before this batch.
+            for (const b of st.skipped) {
+              const d = retain![b]!.data.children[indexOf.get(plan.columns[0]!)!]!;
+              const sv = vecOfData(d) as NumVec;
+              for (let i = 0; i < sv.v.length; i++) st.map.getOrInsert(sv.v[i]!, batchStarts[b]! + i);
+            }
+            st.skipped = undefined;
+          }
+          uniqueNum(st.map, v0, w, n, start, plan.nullsFail, raw, p.id, mark, lateFirst, retain !== undefined || keys.length === 0, keys, sameColumnsOf(keys, plan.columns), batch, indexOf, firstKeys);
+          continue;
+        }
         let map = uniq.get(p.id);
         if (!map) uniq.set(p.id, (map = vecs.length === 1 && vecs[0]!.t === 'num' ? (new NumMap(n) as KeyMap) : new Map<string | number, number>()));
-        // When the unique columns are the key columns, a duplicate's key is also its first occurrence's key.
-        const sameColumns = keys.length === plan.columns.length && keys.every((k, j) => plan.columns[j] === k);
+        const sameColumns = sameColumnsOf(keys, plan.columns);
         const keyVecs = keys.map((k) => batch.getChildAt(indexOf.get(k)!)!);
         for (let i = 0; i < n; i++) {
           if (w && w[i] !== 1) continue;

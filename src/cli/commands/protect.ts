@@ -11,7 +11,7 @@ import { CliUsageError } from '../context.js';
 import { textTable } from '../format.js';
 import type { Registrar } from '../main.js';
 import { loadData, writeData } from '../demo/datasets.js';
-import { fitPolicy } from '../demo/rules.js';
+import { datesAsText, fitPolicy } from '../demo/rules.js';
 
 const keep = z.object({ keepFirst: z.number().int().nonnegative().optional(), keepLast: z.number().int().nonnegative().optional() });
 const protection = z.discriminatedUnion('action', [
@@ -60,7 +60,8 @@ export function registerProtectCommand({ program, action }: Registrar): void {
         const keyPath = resolve(dirname(policyPath), keyring ?? 'keyring.json');
         const keys = existsSync(keyPath) ? await LocalKeyring.load(io, pathToFileURL(keyPath).href) : new LocalKeyring();
         const data = await loadData(ctx, arg);
-        const { table, report } = await applyPolicy(data.table, fitPolicy({ ...(rules as Omit<ProtectionPolicy, 'keys'>), keys }, data.table));
+        const input = datesAsText(data.table, Object.keys(rules.columns ?? {}));
+        const { table, report } = await applyPolicy(input, fitPolicy({ ...(rules as Omit<ProtectionPolicy, 'keys'>), keys }, input));
         if (!existsSync(keyPath)) {
           await mkdir(dirname(keyPath), { recursive: true });
           await keys.save(io, pathToFileURL(keyPath).href);

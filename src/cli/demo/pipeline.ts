@@ -10,18 +10,18 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Table as ArrowTable, vectorFromArray, Utf8, Float64, DataType, DateUnit, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
+import { Table as ArrowTable, vectorFromArray, Float64, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { applyPolicy, classifyTable, columnTags, LocalKeyring, protectHook, type ProtectionPolicy, type ProtectionReport, type TableClassification } from '../../classification/index.js';
 import { arrowToRows, newSchema, optionalField, requiredField, rowsToArrow, Table, Types } from '../../iceberg/index.js';
 import { LocalFileIO } from '../../io/local.js';
 import { complianceReport, FileTransport, LineageStore, Recorder, renderHtml, schemaFacet, tagsFacet, zoneLineageHook, type DatasetRef, type ZoneDataset } from '../../lineage/index.js';
-import { checkQuality, dataQualityAssertionsFacet, qualityGate, writeQuarantine, type QualityResult, type RuleSet } from '../../quality/index.js';
+import { checkQuality, dataQualityAssertionsFacet, qualityGate, writeQuarantine, type QualityResult } from '../../quality/index.js';
 import { aggregateKpis, applyDmsBatch, BronzeWriter, describeWithReaders, ensureGoldTable, decodeWithReaders, parseLakeConfig, promote, readDmsFiles, SilverWriter, standardize, writeKpiTable, type BronzeFileEntry, type IngestReport, type Lake, type MalformedRow } from '../../zones/index.js';
 import { AlreadyExistsError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { openCliLake } from '../lake.js';
 import { CUSTOMER_COLUMNS, DEMO_BUSINESS_DATE, generateExtract, type DemoFile } from './generate.js';
-import { DEMO_POLICY, DEMO_RULES, fitPolicy, gateRules, policyFileText, ruleFileText } from './rules.js';
+import { datesAsText, DEMO_POLICY, DEMO_RULES, DEMO_SILVER_RULES, fitPolicy, gateRules, policyFileText, ruleFileText } from './rules.js';
 
 /** Defaults of `lakekit demo`. */
 export const DEMO_DEFAULTS = { dir: './lakekit-demo', rows: 2000, seed: 42 } as const;
@@ -73,21 +73,6 @@ async function writeText(path: string, text: string): Promise<void> {
   if (old !== text) await writeFile(path, text);
 }
 
-/** Protected columns are text; dates are turned into ISO text first so masking keeps their shape. */
-function datesAsText(table: ArrowTable, columns: readonly string[]): ArrowTable {
-  let out = table;
-  for (const c of columns) {
-    const i = out.schema.fields.findIndex((f) => f.name === c);
-    const f = out.schema.fields[i];
-    if (f === undefined || DataType.isUtf8(f.type)) continue;
-    // arrowToRows gives date32 as days since the epoch, date64 and timestamps as milliseconds.
-    const scale = DataType.isDate(f.type) && f.type.unit === DateUnit.DAY ? 86_400_000 : 1;
-    const values = arrowToRows(out).map((r) => (r[c] === null || r[c] === undefined ? null : new Date(Number(r[c]) * scale).toISOString().slice(0, 10)));
-    out = out.setChildAt(i, vectorFromArray(values, new Utf8()));
-  }
-  return out;
-}
-
 /** Rows of `table` at the given positions. */
 function keepRows(table: ArrowTable, drop: ReadonlySet<number>): ArrowTable {
   if (drop.size === 0) return table;
@@ -133,6 +118,7 @@ export async function runDemo(ctx: CliContext, options: { dir: string; rows: num
   const sources: Record<DatasetName, DemoFile> = { customers: extract.customers, accounts: extract.accounts, transactions: extract.transactions };
   for (const f of [...Object.values(sources), extract.cdc]) await writeText(at(join(DEMO_LAYOUT.incoming, f.name)), f.text);
   for (const [name, rules] of Object.entries(DEMO_RULES)) await writeText(at(join(DEMO_LAYOUT.rules, `${name}.yaml`)), ruleFileText(rules));
+  for (const [name, rules] of Object.entries(DEMO_SILVER_RULES)) await writeText(at(join(DEMO_LAYOUT.rules, `${name}.silver.yaml`)), ruleFileText(rules));
   await writeText(at(DEMO_LAYOUT.policy), policyFileText(`${DEMO_LAYOUT.keyring}`));
 
   const lake: Lake = await openCliLake(ctx, { config: parseLakeConfig(configText, at(DEMO_LAYOUT.config)), file: at(DEMO_LAYOUT.config), baseDir: dir });

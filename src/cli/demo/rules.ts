@@ -4,7 +4,8 @@
  * and `lakekit protect` reuse exactly what the demo ran.
  */
 import type { Table as ArrowTable } from 'apache-arrow';
-import { DataType } from 'apache-arrow';
+import { DataType, DateUnit, Utf8, vectorFromArray } from 'apache-arrow';
+import { arrowToRows } from '../../iceberg/index.js';
 import { stringify } from 'yaml';
 import type { ProtectionPolicy } from '../../classification/index.js';
 import type { QualityRule, RuleSet } from '../../quality/index.js';
@@ -67,6 +68,36 @@ export function gateRules(rules: RuleSet, cleaned: ArrowTable): RuleSet {
     (r.type === 'matches' || r.type === 'dateFormat' || r.type === 'length') && typed(r.column) ? { type: 'isComplete', column: r.column, name: `${r.type}(${r.column})` } : r,
   );
   return { ...rules, rules: out };
+}
+
+/**
+ * The rule sets for the cleaned data in silver and gold, where `ts` is a
+ * timestamp: the format rule becomes "is complete" (see {@link gateRules}).
+ */
+export const DEMO_SILVER_RULES: Record<keyof typeof DEMO_RULES, RuleSet> = Object.fromEntries(
+  Object.entries(DEMO_RULES).map(([k, r]) => [k, { ...r, rules: r.rules.map((x) => (x.type === 'matches' && x.column === 'ts' ? { type: 'isComplete' as const, column: 'ts', name: 'matches(ts)' } : x)) }]),
+) as Record<keyof typeof DEMO_RULES, RuleSet>;
+
+/**
+ * Date columns among `columns` as ISO text (`YYYY-MM-DD`): protection
+ * rewrites text, so a date to be masked becomes text first.
+ */
+export function datesAsText(table: ArrowTable, columns: readonly string[]): ArrowTable {
+  let out = table;
+  for (const c of columns) {
+    const i = out.schema.fields.findIndex((f) => f.name === c);
+    const f = out.schema.fields[i];
+    if (f === undefined || !DataType.isDate(f.type)) continue;
+    // arrowToRows gives date32 as days since the epoch, date64 as milliseconds.
+    const isDay = DataType.isDate(f.type) && f.type.unit === DateUnit.DAY;
+    const values = arrowToRows(out).map((r) => {
+      const v = r[c];
+      if (v === null || v === undefined) return null;
+      return new Date(Number(v) * (isDay ? 86_400_000 : 1)).toISOString().slice(0, 10);
+    });
+    out = out.setChildAt(i, vectorFromArray(values, new Utf8()));
+  }
+  return out;
 }
 
 /** The protection policy the demo applies (keys come from the demo keyring). */

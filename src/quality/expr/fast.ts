@@ -1,0 +1,187 @@
+/**
+ * Fused evaluation of the row-rule shapes the planner emits most (ranges,
+ * string lengths, set membership): one loop straight over the column's typed
+ * arrays or UTF-8 offsets into the rule's pass vector, with no intermediate
+ * vectors per comparison. Each returns exactly what {@link evaluate} would
+ * (1 pass, 0 fail, -1 null), or undefined when the shape or the column's kind
+ * is not one it handles, and the caller evaluates generically.
+ *
+ * @module
+ */
+import type { Expr } from './ast.js';
+import type { ColumnLookup } from './eval.js';
+import type { RawStrings } from './vector.js';
+
+type Op = '<' | '<=' | '>' | '>=' | '=' | '!=';
+const OPS = new Set<string>(['<', '<=', '>', '>=', '=', '!=']);
+
+/** The conjuncts of an AND chain. */
+function conjuncts(e: Expr, out: Expr[]): Expr[] {
+  if (e.k === 'bin' && e.op === 'AND') {
+    conjuncts(e.l, out);
+    conjuncts(e.r, out);
+  } else out.push(e);
+  return out;
+}
+
+/** What a comparison compares: a column, or the length of one. */
+type Subject = { kind: 'col'; name: string } | { kind: 'length'; name: string };
+
+function subjectOf(e: Expr): Subject | undefined {
+  if (e.k === 'col') return { kind: 'col', name: e.name };
+  if (e.k === 'call' && e.fn === 'length' && e.args.length === 1 && e.args[0]!.k === 'col') return { kind: 'length', name: e.args[0]!.name };
+  return undefined;
+}
+
+function numberOf(e: Expr): number | undefined {
+  if (e.k === 'lit' && typeof e.v === 'number' && e.v === e.v) return e.v;
+  if (e.k === 'time') return e.micros;
+  return undefined;
+}
+
+interface Bounds {
+  subject: Subject;
+  ops: Op[];
+  values: number[];
+}
+
+/** `X op c AND X op c …` over one subject and number constants, or undefined. */
+function boundsOf(e: Expr): Bounds | undefined {
+  let subject: Subject | undefined;
+  const ops: Op[] = [];
+  const values: number[] = [];
+  for (const c of conjuncts(e, [])) {
+    if (c.k !== 'bin' || !OPS.has(c.op)) return undefined;
+    const s = subjectOf(c.l);
+    const v = numberOf(c.r);
+    if (!s || v === undefined) return undefined;
+    if (subject && (subject.kind !== s.kind || subject.name !== s.name)) return undefined;
+    subject = s;
+    ops.push(c.op as Op);
+    values.push(v);
+  }
+  return subject ? { subject, ops, values } : undefined;
+}
+
+/** Folds the comparisons into `lo ≤/< x ≤/< hi`, plus equalities and exclusions, for one tight loop. */
+interface Range {
+  hasLo: boolean;
+  hasHi: boolean;
+  lo: number;
+  loOpen: boolean;
+  hi: number;
+  hiOpen: boolean;
+  eq: number[];
+  ne: number[];
+}
+
+function rangeOf(ops: Op[], values: number[]): Range {
+  const r: Range = { hasLo: false, hasHi: false, lo: -Infinity, loOpen: false, hi: Infinity, hiOpen: false, eq: [], ne: [] };
+  ops.forEach((op, j) => {
+    const c = values[j]!;
+    if (op === '>' || op === '>=') {
+      const open = op === '>';
+      r.hasLo = true;
+      if (c > r.lo || (c === r.lo && open)) {
+        r.lo = c;
+        r.loOpen = open;
+      }
+    } else if (op === '<' || op === '<=') {
+      const open = op === '<';
+      r.hasHi = true;
+      if (c < r.hi || (c === r.hi && open)) {
+        r.hi = c;
+        r.hiOpen = open;
+      }
+    } else if (op === '=') r.eq.push(c);
+    else r.ne.push(c);
+  });
+  return r;
+}
+
+/** Whether non-null `x` satisfies every comparison (NaN satisfies only `!=`, as in the generic evaluator). */
+function inRange(x: number, r: Range): boolean {
+  if (r.hasLo && !(r.loOpen ? x > r.lo : x >= r.lo)) return false;
+  if (r.hasHi && !(r.hiOpen ? x < r.hi : x <= r.hi)) return false;
+  for (const c of r.eq) if (x !== c) return false;
+  for (const c of r.ne) if (x === c) return false;
+  return true;
+}
+
+function rangePass(v: Float64Array, nul: Uint8Array, n: number, r: Range): Int8Array {
+  const out = new Int8Array(n);
+  const simple = r.eq.length === 0 && r.ne.length === 0;
+  const { lo, hi } = r;
+  if (simple && r.hasLo && r.hasHi && !r.loOpen && !r.hiOpen) {
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      out[i] = nul[i] === 1 ? -1 : x >= lo && x <= hi ? 1 : 0;
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) out[i] = nul[i] === 1 ? -1 : inRange(v[i]!, r) ? 1 : 0;
+  return out;
+}
+
+function lengthPass(raw: RawStrings, n: number, r: Range): Int8Array {
+  const { bytes, offsets, nul } = raw;
+  const out = new Int8Array(n);
+  let ascii = true;
+  for (let k = offsets[0]!, end = offsets[n]!; k < end; k++)
+    if (bytes[k]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  for (let i = 0; i < n; i++) {
+    if (nul[i] === 1) {
+      out[i] = -1;
+      continue;
+    }
+    const a = offsets[i]!,
+      b = offsets[i + 1]!;
+    let len = b - a;
+    if (!ascii) {
+      len = 0;
+      for (let k = a; k < b; k++) if ((bytes[k]! & 0xc0) !== 0x80) len++;
+    }
+    out[i] = inRange(len, r) ? 1 : 0;
+  }
+  return out;
+}
+
+/** Set membership through the column's dictionary: each distinct value is tested once. */
+function inDictionary(raw: RawStrings, values: string[], not: boolean, n: number): Int8Array {
+  const { ids, values: distinct } = raw.dictionary();
+  const set = new Set(values);
+  const hit = Int8Array.from(distinct, (s) => (set.has(s) !== not ? 1 : 0));
+  const out = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    const d = ids[i]!;
+    out[i] = d < 0 ? -1 : hit[d]!;
+  }
+  return out;
+}
+
+/**
+ * The pass vector of `e` over `n` rows by a fused loop, or undefined when `e`
+ * is not a shape handled here (the caller then uses the generic evaluator).
+ */
+export function fastPass(e: Expr, cols: ColumnLookup, n: number): Int8Array | undefined {
+  if (e.k === 'in') {
+    if (e.e.k !== 'col' || !e.list.every((l) => l.k === 'lit' && typeof l.v === 'string')) return undefined;
+    const x = cols(e.e.name);
+    if (x?.t !== 'str' || !x.raw || !x.raw.lowCardinality()) return undefined;
+    return inDictionary(
+      x.raw,
+      e.list.map((l) => (l as { v: string }).v),
+      e.not,
+      n,
+    );
+  }
+  const b = boundsOf(e);
+  if (!b) return undefined;
+  const x = cols(b.subject.name);
+  const r = rangeOf(b.ops, b.values);
+  if (b.subject.kind === 'col') return x?.t === 'num' ? rangePass(x.v, x.nul, n, r) : undefined;
+  return x?.t === 'str' && x.raw ? lengthPass(x.raw, n, r) : undefined;
+}
