@@ -420,7 +420,7 @@ function prefilter(detectors: readonly Detector[], minToken: number): RegExp | u
   }
   const alternatives: string[] = [];
   if (chars.size > 0) alternatives.push(`[${[...chars].join('')}]`);
-  if (capitals) alternatives.push(minToken <= 1 ? '[A-Z]' : '[A-Z]{2}');
+  if (capitals) alternatives.push(minToken <= 1 ? '[A-Z]' : '[A-Z]{3}');
   return new RegExp(alternatives.length === 0 ? '(?!)' : alternatives.join('|'));
 }
 
