@@ -187,8 +187,10 @@ interface Position {
 
 function configError(error: z.ZodError, file: string | undefined, locate: ((path: readonly PropertyKey[]) => Position | undefined) | undefined): ValidationError {
   const problems = error.issues.map((issue) => {
-    const key = issue.path.map(String).join('.') || '(top level)';
-    const pos = locate?.(issue.path);
+    // An unknown key is reported at the key itself (line and full name), not at its parent object.
+    const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path;
+    const key = path.map(String).join('.') || '(top level)';
+    const pos = locate?.(path);
     const where = pos === undefined ? '' : `line ${pos.line}, column ${pos.col}: `;
     return { key, line: pos?.line, message: `${where}${key}: ${issue.message}` };
   });

@@ -25,7 +25,7 @@ import {
   UpdateDatabaseCommand,
   UpdateTableCommand,
   type Database,
-  type GlueClient,
+  GlueClient,
   type Table as GlueTable,
   type TableInput,
 } from '@aws-sdk/client-glue';
@@ -56,8 +56,10 @@ export const PREVIOUS_METADATA_LOCATION = 'previous_metadata_location';
 
 /** Options for {@link GlueCatalog}. */
 export interface GlueCatalogOptions {
-  /** The Glue client (region, credentials and endpoint are its concern). */
-  client: GlueClient;
+  /** The Glue client (region, credentials and endpoint are its concern). @default a client for `region` with the SDK's default credentials */
+  client?: GlueClient;
+  /** Region of the default client; ignored when `client` is given. @default the SDK's region chain */
+  region?: string;
   /** Storage for metadata and data files. */
   io: FileIO;
   /**
@@ -96,7 +98,7 @@ export class GlueCatalog implements Catalog {
   constructor(options: GlueCatalogOptions) {
     this.name = options.name ?? DEFAULT_GLUE_CATALOG_NAME;
     this.io = options.io;
-    this.client = options.client;
+    this.client = options.client ?? new GlueClient(options.region === undefined ? {} : { region: options.region });
     this.#warehouse = options.warehouse === undefined ? undefined : options.io.resolve(options.warehouse).replace(/\/+$/, '');
     this.#catalogId = options.catalogId === undefined ? {} : { CatalogId: options.catalogId };
     this.#skipArchive = options.skipArchive ?? true;

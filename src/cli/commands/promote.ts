@@ -1,5 +1,5 @@
 /** `lakekit promote <bronze-batch|source> --to silver|gold`: one bronze batch through the quality gate to silver (and gold). */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { arrowToIcebergSchema } from '../../iceberg/index.js';
@@ -32,7 +32,7 @@ export function registerPromoteCommand({ program, action }: Registrar): void {
     .option('-t, --table <id>', 'gold table (with --to gold), e.g. gold.transactions; created from the silver schema if missing')
     .option('-m, --mode <mode>', 'gold write: append, merge or overwrite-partitions', 'append')
     .option('-k, --key <columns>', 'comma-separated key columns for --mode merge')
-    .option('--domain <name>', 'silver domain partition value')
+    .option('--domain <name>', 'silver domain partition value (default: the dataset name up to its first dot)')
     .option('--date <yyyy-mm-dd>', 'silver date partition value (default: the ingest date)')
     .description('promote a bronze batch to silver (and gold), through the quality gate; exit 1 when the gate blocks')
     .addHelpText('after', '\nExample:\n  $ lakekit promote core-banking --to gold --dataset core.transactions --rules rules/transactions.yaml --table gold.transactions --mode merge --key transaction_id\n\nRunning it again is safe: steps already committed for the batch are skipped.')
@@ -47,7 +47,7 @@ export function registerPromoteCommand({ program, action }: Registrar): void {
         const bronze = new BronzeWriter({ root: lake.bronze.root, io: lake.bronze.io });
         const silver = new SilverWriter({ root: lake.silver.root, io: lake.silver.io });
         const asPath = resolve(ctx.cwd, arg);
-        let manifestUri: string | undefined = /^[a-z][a-z0-9+.-]*:\/\//i.test(arg) ? arg : existsSync(asPath) ? pathToFileURL(asPath).href : undefined;
+        let manifestUri: string | undefined = /^[a-z][a-z0-9+.-]*:\/\//i.test(arg) ? arg : existsSync(asPath) && statSync(asPath).isFile() ? pathToFileURL(asPath).href : undefined;
         if (manifestUri === undefined) {
           for await (const m of bronze.manifests(arg)) manifestUri = m.location;
           if (manifestUri === undefined) throw new CliUsageError(`${arg} is neither an ingestion manifest nor a source with batches in bronze; run \`lakekit ingest <file> --source ${arg}\` first`);
@@ -59,7 +59,7 @@ export function registerPromoteCommand({ program, action }: Registrar): void {
           silver,
           batch: manifest,
           dataset: opts.dataset,
-          silverOptions: { ...(opts.domain === undefined ? {} : { domain: opts.domain }), date: opts.date ?? manifest.ingestDate },
+          silverOptions: { domain: opts.domain ?? opts.dataset.split('.')[0]!, date: opts.date ?? manifest.ingestDate },
           ...(rules === undefined ? {} : { qualityGate: qualityGate(rules) }),
         };
         const progress = ctx.progress(`promoting ${manifest.source}/${manifest.batchId}`, 1);

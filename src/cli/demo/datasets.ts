@@ -13,7 +13,8 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Table as ArrowTable } from 'apache-arrow';
+import { Table as ArrowTable, type RecordBatch } from 'apache-arrow';
+import { readParquet } from '../../formats/index.js';
 import { arrowToRows } from '../../iceberg/index.js';
 import { Table } from '../../iceberg/table/table.js';
 import { tableIdentifier } from '../../catalog/identifier.js';
@@ -38,6 +39,13 @@ export async function loadData(ctx: CliContext, arg: string): Promise<LoadedData
   const path = resolve(ctx.cwd, arg);
   if (existsSync(path)) {
     if (!statSync(path).isFile()) throw new CliUsageError(`${arg} is a directory; give one data file (CSV, JSON, JSON Lines, Parquet, Avro)`);
+    if (extname(path).toLowerCase() === '.parquet') {
+      // Read through readParquet directly: decodeWithReaders returned no rows for Parquet when this was written.
+      const stream = readParquet(new LocalFileIO(), pathToFileURL(path).href);
+      const batches: RecordBatch[] = [];
+      for await (const b of stream) batches.push(b);
+      return { table: new ArrowTable(await stream.schema, batches), kind: 'file', name: arg, malformed: stream.malformed };
+    }
     const bytes = new Uint8Array(await readFile(path));
     const decoded = await decodeWithReaders()({ entry: { name: basename(path), key: arg, location: pathToFileURL(path).href } as BronzeFileEntry, bytes });
     return { table: decoded.table, kind: 'file', name: arg, malformed: decoded.malformed ?? [] };

@@ -6,7 +6,7 @@
  * render the compliance report. Every step is idempotent, so running the demo
  * again changes nothing and says so.
  */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -119,7 +119,7 @@ export async function runDemo(ctx: CliContext, options: { dir: string; rows: num
   for (const f of [...Object.values(sources), extract.cdc]) await writeText(at(join(DEMO_LAYOUT.incoming, f.name)), f.text);
   for (const [name, rules] of Object.entries(DEMO_RULES)) await writeText(at(join(DEMO_LAYOUT.rules, `${name}.yaml`)), ruleFileText(rules));
   for (const [name, rules] of Object.entries(DEMO_SILVER_RULES)) await writeText(at(join(DEMO_LAYOUT.rules, `${name}.silver.yaml`)), ruleFileText(rules));
-  await writeText(at(DEMO_LAYOUT.policy), policyFileText(`${DEMO_LAYOUT.keyring}`));
+  await writeText(at(DEMO_LAYOUT.policy), policyFileText(DEMO_LAYOUT.keyring));
 
   const lake: Lake = await openCliLake(ctx, { config: parseLakeConfig(configText, at(DEMO_LAYOUT.config)), file: at(DEMO_LAYOUT.config), baseDir: dir });
   const local = new LocalFileIO();
@@ -132,6 +132,7 @@ export async function runDemo(ctx: CliContext, options: { dir: string; rows: num
     for (const k of ['pan', 'pii', 'account']) await keys.current(k);
     await mkdir(at('_keys'), { recursive: true });
     await keys.save(local, keyringUri);
+    await chmod(at(DEMO_LAYOUT.keyring), 0o600); // raw keys: readable by the owner only
   }
   const policy: ProtectionPolicy = { ...DEMO_POLICY, keys };
 
@@ -229,19 +230,16 @@ export async function runDemo(ctx: CliContext, options: { dir: string; rows: num
         complete: (e) =>
           lineageHook.complete({
             ...e,
-            outputs: e.outputs.map((o) =>
-              o.namespace === 'silver'
-                ? {
-                    ...o,
-                    schema: silverSchema,
-                    facets: {
-                      ...o.facets,
-                      dataQualityAssertions: dataQualityAssertionsFacet(result),
-                      tags: tagsFacet(columnTags(cls).flatMap((t) => [{ key: 'sensitivity', value: t.sensitivity, field: t.column, source: 'CLASSIFICATION' }, ...t.types.map((ty) => ({ key: 'classification', value: `PII.${ty}`, field: t.column, source: 'CLASSIFICATION' }))])),
-                    },
-                  }
-                : o,
-            ),
+            // The checks and the classification describe the rows both outputs received (silver, and gold from it).
+            outputs: e.outputs.map((o) => ({
+              ...o,
+              ...(o.namespace === 'silver' ? { schema: silverSchema } : {}),
+              facets: {
+                ...o.facets,
+                dataQualityAssertions: dataQualityAssertionsFacet(result),
+                tags: tagsFacet(columnTags(cls).flatMap((t) => [{ key: 'sensitivity', value: t.sensitivity, field: t.column, source: 'CLASSIFICATION' }, ...t.types.map((ty) => ({ key: 'classification', value: `PII.${ty}`, field: t.column, source: 'CLASSIFICATION' }))])),
+              },
+            })),
           }),
       },
     });
