@@ -10,13 +10,15 @@
  * Exit codes: 0 passed, 1 the gate blocked, 2 bad input (missing file, invalid rules).
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isLakeError } from '../src/errors.js';
+import { LocalFileIO } from '../src/io/local.js';
 import { detectFormat, readAvro, readCsv, readJson, readParquet, type RecordBatchStream } from '../src/formats/index.js';
 import { checkQuality, gate, loadRuleFile, markdownReport, parseDqdl } from '../src/quality/index.js';
 
-function reader(name: string, bytes: Uint8Array): RecordBatchStream {
+function reader(path: string, bytes: Uint8Array): RecordBatchStream {
+  const name = basename(path);
   const format = detectFormat(name, bytes);
   switch (format) {
     case 'csv':
@@ -25,7 +27,7 @@ function reader(name: string, bytes: Uint8Array): RecordBatchStream {
     case 'jsonl':
       return readJson(bytes);
     case 'parquet':
-      return readParquet(bytes);
+      return readParquet(new LocalFileIO(), pathToFileURL(resolve(path)).href);
     case 'avro':
       return readAvro(bytes);
     default:
@@ -43,7 +45,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), prin
   try {
     const [data, rulesText] = await Promise.all([readFile(dataFile), readFile(rulesFile, 'utf8')]);
     const rules = rulesFile.endsWith('.dqdl') ? parseDqdl(rulesText) : loadRuleFile(rulesText, { source: basename(rulesFile) });
-    const stream = reader(basename(dataFile), new Uint8Array(data));
+    const stream = reader(dataFile, new Uint8Array(data));
     const { result } = await checkQuality(stream, { dataset: basename(dataFile), ...rules });
     if (stream.malformed.length > 0) print(`> ${stream.malformed.length} malformed record(s) skipped (first at line ${stream.malformed[0]!.line})\n\n`);
     print(markdownReport(result));

@@ -66,6 +66,7 @@ for (let c = 97; c <= 122; c++) CLASS[c] = LETTER;
 for (const ch of ' -./()') CLASS[ch.charCodeAt(0)] = SEP;
 
 const EMPTY: readonly Finding[] = Object.freeze([]);
+const SPACES = / /g;
 const HAS_LETTER = /[A-Za-z\u00C0-\uFFFF]/;
 
 /** Lowercase words of an identifier: `creditCardNo` and `credit_card_no` both give `credit card no`. */
@@ -295,25 +296,29 @@ export class Scanner {
   /** `GB82 WEST 1234 5698 7654 32`, `AB 12 34 56 C`: the token plus following short groups, compacted, longest first. */
   private joined(state: ScanState, i: number, j: number): number {
     const text = state.text;
+    // Where each joined candidate ends, and its compacted length (the groups are separated by single spaces).
     const ends: number[] = [];
-    let compact = text.slice(i, j);
-    const parts: string[] = [compact];
+    const lengths: number[] = [];
+    let length = j - i;
     let e = j;
-    while (e + 1 < text.length && text.charCodeAt(e) === 32 && compact.length < this.maxToken) {
+    while (e + 1 < text.length && text.charCodeAt(e) === 32 && length < this.maxToken) {
       let k = e + 1;
       while (k < text.length && k - e - 1 < 5 && isWordChar(text.charCodeAt(k))) k++;
       if (k === e + 1 || k - e - 1 > 4 || (k < text.length && isWordChar(text.charCodeAt(k)))) break;
-      compact += text.slice(e + 1, k);
-      parts.push(compact);
+      length += k - e - 1;
       ends.push(k);
+      lengths.push(length);
       e = k;
     }
     for (let p = ends.length - 1; p >= 0; p--) {
-      const cand = parts[p + 1]!;
+      const len = lengths[p]!;
+      let cand: string | undefined;
       let hit = false;
       for (const di of this.tokenDetectors) {
         const d = this.detectors[di]!;
-        if (d.joinGroups !== true || cand.length < d.minLength || cand.length > d.maxLength || !d.pattern.test(cand)) continue;
+        if (d.joinGroups !== true || len < d.minLength || len > d.maxLength) continue;
+        cand ??= text.slice(i, ends[p]!).replace(SPACES, '');
+        if (!d.pattern.test(cand)) continue;
         if (this.evaluate(state, di, cand, i, ends[p]!, text.slice(i, ends[p]!))) hit = true;
       }
       if (hit) return ends[p]!;
@@ -420,7 +425,7 @@ function prefilter(detectors: readonly Detector[], minToken: number): RegExp | u
   }
   const alternatives: string[] = [];
   if (chars.size > 0) alternatives.push(`[${[...chars].join('')}]`);
-  if (capitals) alternatives.push(minToken <= 1 ? '[A-Z]' : '[A-Z]{3}');
+  if (capitals) alternatives.push(minToken <= 1 ? '[A-Z]' : '[A-Z]{2}');
   return new RegExp(alternatives.length === 0 ? '(?!)' : alternatives.join('|'));
 }
 

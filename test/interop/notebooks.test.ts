@@ -1,7 +1,8 @@
 /**
  * The notebooks under examples/notebooks run headless, as CI runs them: with
  * Jupyter's nbclient (PyPI) driving the Deno kernel (the `deno` npm package's
- * binary) and the tslab kernel (the `tslab` npm package). Kernelspecs are
+ * binary) and the tslab kernel (the `tslab` npm package, pinned in
+ * test/interop/tslab/package-lock.json and installed there). Kernelspecs are
  * written to a temporary JUPYTER_PATH, never the user's Jupyter directories.
  * The notebooks import the built package (`lakekit/...` resolves through the
  * repository's self-link in node_modules to dist/), so dist is rebuilt first
@@ -77,10 +78,17 @@ beforeAll(async () => {
     const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
     if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stdout}\n${b.stderr}`);
   }
+  // tslab lives in its own pinned package (test/interop/tslab): as a root dev dependency its
+  // TypeScript fork's `tsc` bin would replace the project's in node_modules/.bin.
+  const tslabDir = join(ROOT, 'test', 'interop', 'tslab');
+  if (!existsSync(join(tslabDir, 'node_modules', 'tslab', 'bin', 'tslab'))) {
+    const i = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: tslabDir, encoding: 'utf8' });
+    if (i.status !== 0) throw new Error(`npm ci in test/interop/tslab failed:\n${i.stderr}`);
+  }
   const kernels = join(work, 'jupyter', 'kernels');
   const specs = {
     deno: { argv: [join(ROOT, 'node_modules', 'deno', 'deno'), 'jupyter', '--kernel', '--conn', '{connection_file}'], display_name: 'Deno', language: 'typescript' },
-    tslab: { argv: [process.execPath, join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript (tslab)', language: 'typescript' },
+    tslab: { argv: [process.execPath, join(tslabDir, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript (tslab)', language: 'typescript' },
   };
   for (const [name, spec] of Object.entries(specs)) {
     await mkdir(join(kernels, name), { recursive: true });

@@ -52,7 +52,16 @@ export function defineDetector(spec: DetectorSpec): Detector {
   return d;
 }
 
-const compact = (s: string) => s.replace(/[^0-9A-Za-z]/g, '');
+/** `s` without the characters that are not ASCII letters or digits (`s` itself when it has none). */
+function compact(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return s.replace(NON_ALNUM, '');
+  }
+  return s;
+}
+
+const NON_ALNUM = /[^0-9A-Za-z]/g;
 
 /** The digits of `s` (separators dropped); returns `s` itself when it has no separators. */
 function digitsOf(s: string): string {

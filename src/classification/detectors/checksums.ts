@@ -173,6 +173,8 @@ export function mod97(s: string): number {
 
 /** IBAN (ISO 13616): registry length for the country and MOD 97-10 over the rearranged string equal to 1. */
 export function ibanValid(compact: string): boolean {
+  const fast = ibanValidUpper(compact);
+  if (fast !== undefined) return fast;
   const s = compact.toUpperCase();
   const len = IBAN_LENGTHS[s.slice(0, 2)];
   if (len === undefined || s.length !== len) return false;
@@ -181,6 +183,33 @@ export function ibanValid(compact: string): boolean {
   const r = mod97From(s, 4, s.length, 0);
   return r >= 0 && mod97From(s, 0, 4, r) === 1;
 }
+
+/**
+ * {@link ibanValid} for a string of digits and capitals only (no case
+ * mapping needed), without building substrings; `undefined` for any other string.
+ */
+function ibanValidUpper(s: string): boolean | undefined {
+  const n = s.length;
+  if (n < 4) return undefined;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90))) return undefined;
+  }
+  const a = s.charCodeAt(0) - 65;
+  const b = s.charCodeAt(1) - 65;
+  if (a < 0 || b < 0 || IBAN_LENGTH_BY_CODE[a * 26 + b] !== n) return false;
+  const c2 = s.charCodeAt(2);
+  const c3 = s.charCodeAt(3);
+  if (c2 < 48 || c2 > 57 || c3 < 48 || c3 > 57) return false;
+  return mod97From(s, 0, 4, mod97From(s, 4, n, 0)) === 1;
+}
+
+/** {@link IBAN_LENGTHS} indexed by the country code's letters (A=0 … Z=25, first × 26 + second); 0 where there is none. */
+const IBAN_LENGTH_BY_CODE: Uint8Array = (() => {
+  const out = new Uint8Array(26 * 26);
+  for (const [code, len] of Object.entries(IBAN_LENGTHS)) out[(code.charCodeAt(0) - 65) * 26 + code.charCodeAt(1) - 65] = len;
+  return out;
+})();
 
 /** {@link mod97} over `s[from, to)`, continuing from remainder `r`; −1 on a character that is not 0–9 or A–Z. */
 function mod97From(s: string, from: number, to: number, r: number): number {

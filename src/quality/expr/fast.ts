@@ -1,6 +1,6 @@
 /**
  * Fused evaluation of the row-rule shapes the planner emits most (ranges,
- * string lengths, set membership): one loop straight over the column's typed
+ * string lengths, set membership, simple regular expressions over bytes): one loop straight over the column's typed
  * arrays or UTF-8 offsets into the rule's pass vector, with no intermediate
  * vectors per comparison. Each returns exactly what {@link evaluate} would
  * (1 pass, 0 fail, -1 null), or undefined when the shape or the column's kind
@@ -9,6 +9,7 @@
  * @module
  */
 import type { Expr } from './ast.js';
+import { compileByteRegex, matchBytes, type ByteRegex } from './byte-regex.js';
 import type { ColumnLookup } from './eval.js';
 import type { RawStrings } from './vector.js';
 
@@ -123,15 +124,30 @@ function rangePass(v: Float64Array, nul: Uint8Array, n: number, r: Range): Int8A
   return out;
 }
 
+/** Whether bytes `[a, b)` are all ASCII (checked a 32-bit word at a time where aligned). */
+export function isAscii(bytes: Uint8Array, a: number, b: number): boolean {
+  let k = a;
+  while (k < b && ((bytes.byteOffset + k) & 3) !== 0) if (bytes[k++]! >= 0x80) return false;
+  const words = (b - k) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(bytes.buffer, bytes.byteOffset + k, words);
+    let acc = 0;
+    for (let j = 0; j < words; j++) acc |= w[j]!;
+    if ((acc & 0x80808080) !== 0) return false;
+    k += words * 4;
+  }
+  while (k < b) if (bytes[k++]! >= 0x80) return false;
+  return true;
+}
+
 function lengthPass(raw: RawStrings, n: number, r: Range): Int8Array {
   const { bytes, offsets, nul } = raw;
   const out = new Int8Array(n);
-  let ascii = true;
-  for (let k = offsets[0]!, end = offsets[n]!; k < end; k++)
-    if (bytes[k]! >= 0x80) {
-      ascii = false;
-      break;
-    }
+  const ascii = isAscii(bytes, offsets[0]!, offsets[n]!);
+  // Lengths are integers: open or fractional bounds become closed integer ones.
+  const lo = !r.hasLo ? -Infinity : r.loOpen ? Math.floor(r.lo) + 1 : Math.ceil(r.lo);
+  const hi = !r.hasHi ? Infinity : r.hiOpen ? Math.ceil(r.hi) - 1 : Math.floor(r.hi);
+  const simple = r.eq.length === 0 && r.ne.length === 0;
   for (let i = 0; i < n; i++) {
     if (nul[i] === 1) {
       out[i] = -1;
@@ -144,7 +160,7 @@ function lengthPass(raw: RawStrings, n: number, r: Range): Int8Array {
       len = 0;
       for (let k = a; k < b; k++) if ((bytes[k]! & 0xc0) !== 0x80) len++;
     }
-    out[i] = inRange(len, r) ? 1 : 0;
+    out[i] = (simple ? len >= lo && len <= hi : inRange(len, r)) ? 1 : 0;
   }
   return out;
 }
@@ -159,6 +175,13 @@ function inDictionary(raw: RawStrings, values: string[], not: boolean, n: number
     const d = ids[i]!;
     out[i] = d < 0 ? -1 : hit[d]!;
   }
+  return out;
+}
+
+function regexPass(re: ByteRegex, raw: RawStrings, n: number): Int8Array {
+  const { bytes, offsets, nul } = raw;
+  const out = new Int8Array(n);
+  for (let i = 0; i < n; i++) out[i] = nul[i] === 1 ? -1 : matchBytes(re, bytes, offsets[i]!, offsets[i + 1]!);
   return out;
 }
 
@@ -177,6 +200,15 @@ export function fastPass(e: Expr, cols: ColumnLookup, n: number): Int8Array | un
       e.not,
       n,
     );
+  }
+  if (e.k === 'call' && e.fn === 'regexp_matches' && e.args.length === 2 && e.args[0]!.k === 'col') {
+    const p = e.args[1]!;
+    if (p.k !== 'lit' || typeof p.v !== 'string') return undefined;
+    const x = cols(e.args[0]!.name);
+    // Few distinct values: the generic path tests each distinct string once.
+    if (x?.t !== 'str' || !x.raw || x.raw.lowCardinality()) return undefined;
+    const re = compileByteRegex(p.v);
+    return re ? regexPass(re, x.raw, n) : undefined;
   }
   const b = boundsOf(e);
   if (!b) return undefined;

@@ -62,12 +62,13 @@ export interface StringDictionary {
 export function dictionaryOf(raw: RawStrings): StringDictionary {
   const { bytes, offsets, nul } = raw;
   const n = nul.length;
-  let cap = 16;
-  while (cap < n * 2) cap <<= 1;
-  const mask = cap - 1;
-  const slots = new Int32Array(cap).fill(-1); // -> distinct index
-  const firstRow: number[] = [];
-  const hashes: number[] = [];
+  // The table grows with the distinct values (not the rows), so a repetitive column's stays in cache.
+  let cap = 1024;
+  let mask = cap - 1;
+  let slots = new Int32Array(cap).fill(-1); // -> distinct index
+  let firstRow = new Int32Array(256);
+  let hashes = new Int32Array(256);
+  let count = 0;
   const ids = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     if (nul[i]) {
@@ -78,15 +79,33 @@ export function dictionaryOf(raw: RawStrings): StringDictionary {
       b = offsets[i + 1]!;
     let h = 0x811c9dc5;
     for (let k = a; k < b; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
-    h >>>= 0;
     let slot = h & mask;
     for (;;) {
       const d = slots[slot]!;
       if (d < 0) {
-        slots[slot] = firstRow.length;
-        ids[i] = firstRow.length;
-        firstRow.push(i);
-        hashes.push(h);
+        if (count === firstRow.length) {
+          const f = new Int32Array(count * 2);
+          f.set(firstRow);
+          firstRow = f;
+          const hs = new Int32Array(count * 2);
+          hs.set(hashes);
+          hashes = hs;
+        }
+        slots[slot] = count;
+        ids[i] = count;
+        firstRow[count] = i;
+        hashes[count] = h;
+        count++;
+        if (count * 2 > cap) {
+          cap <<= 1;
+          mask = cap - 1;
+          slots = new Int32Array(cap).fill(-1);
+          for (let j = 0; j < count; j++) {
+            let s2 = hashes[j]! & mask;
+            while (slots[s2]! >= 0) s2 = (s2 + 1) & mask;
+            slots[s2] = j;
+          }
+        }
         break;
       }
       if (hashes[d] === h) {
@@ -104,7 +123,8 @@ export function dictionaryOf(raw: RawStrings): StringDictionary {
       slot = (slot + 1) & mask;
     }
   }
-  const values = firstRow.map((r) => utf8At(bytes, offsets[r]!, offsets[r + 1]!));
+  const values: string[] = new Array<string>(count);
+  for (let d = 0; d < count; d++) values[d] = utf8At(bytes, offsets[firstRow[d]!]!, offsets[firstRow[d]! + 1]!);
   return { ids, values };
 }
 
@@ -215,6 +235,35 @@ function numFrom(data: Data, get: (i: number) => number): NumVec {
   return { t: 'num', v, nul };
 }
 
+/** 64-bit integers (as two 32-bit words each, no BigInt) times `factor`; exact up to 2^53, like Number(). */
+function int64Words(data: Data, vals: BigInt64Array, factor: number): NumVec {
+  const n = data.length;
+  const w = new Int32Array(vals.buffer, vals.byteOffset, vals.length * 2);
+  const v = new Float64Array(n);
+  const nul = nullMask(data);
+  if (factor === 1) for (let i = 0; i < n; i++) v[i] = w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0);
+  else for (let i = 0; i < n; i++) v[i] = (w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0)) * factor;
+  if (data.nullCount > 0) for (let i = 0; i < n; i++) if (nul[i] === 1) v[i] = 0;
+  return { t: 'num', v, nul };
+}
+
+/** 128-bit decimals as doubles: the words of values within ±2^64 directly, others through {@link int128At}. */
+function decimal128(data: Data, w: Uint32Array, scale: number): NumVec {
+  const n = data.length;
+  const v = new Float64Array(n);
+  const nul = nullMask(data);
+  for (let i = 0; i < n; i++) {
+    if (nul[i] === 1) continue;
+    const b = i * 4;
+    const w0 = w[b]!,
+      w1 = w[b + 1]!,
+      w2 = w[b + 2]!,
+      w3 = w[b + 3]!;
+    v[i] = ((w3 | w2) === 0 ? w0 + w1 * 4294967296 : int128At(w, i)) / scale;
+  }
+  return { t: 'num', v, nul };
+}
+
 /** Signed 128-bit little-endian words at slot `i`, as a double. */
 function int128At(w: Uint32Array, i: number): number {
   const b = i * 4;
@@ -238,8 +287,7 @@ export function vecOfData(data: Data): Vec {
       const vals = data.values as ArrayLike<number | bigint>;
       if (vals instanceof BigInt64Array) {
         // Two 32-bit halves instead of a BigInt per value (exact up to 2^53, like Number()).
-        const w = new Int32Array(vals.buffer, vals.byteOffset, vals.length * 2);
-        return numFrom(data, (i) => w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0));
+        return int64Words(data, vals, 1);
       }
       if (vals instanceof BigUint64Array) return numFrom(data, (i) => Number(vals[i]!));
       return numFrom(data, (i) => vals[i] as number);
@@ -256,14 +304,13 @@ export function vecOfData(data: Data): Vec {
       if (bw === 64) return numFrom(data, (i) => (w[i * 2]! + (w[i * 2 + 1]! | 0) * 4294967296) / scale);
       if (bw === 32) return numFrom(data, (i) => (w[i]! | 0) / scale);
       const words = bw / 32;
-      if (words === 4) return numFrom(data, (i) => int128At(w, i) / scale);
+      if (words === 4) return decimal128(data, w, scale);
       return strFromVector(data);
     }
     case Type.Timestamp: {
       const vals = data.values as BigInt64Array;
       const f = TIME_FACTOR[(type as unknown as { unit: number }).unit] ?? 1;
-      const w = new Int32Array(vals.buffer, vals.byteOffset, vals.length * 2);
-      return numFrom(data, (i) => (w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0)) * f);
+      return int64Words(data, vals, f);
     }
     case Type.Date: {
       const unit = (type as unknown as { unit: number }).unit; // 0 = DAY, 1 = MILLISECOND

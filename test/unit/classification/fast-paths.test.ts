@@ -18,12 +18,15 @@ const pool = generateBenchmark({ perType: 20, seed: 7 });
 const poolValues = pool.map((c) => c.value);
 const columns = ['card_number', 'email', 'notes', 'ssn', 'iban', 'phone', 'swift code', 'passport', 'dob', 'aws secret', 'memo'];
 
-/** Characters that make identifier shapes: digits, separators, capitals, '@', ':', '+', '/', lowercase, Thai, non-BMP. */
-const shapeChar = fc.constantFrom(...'0123456789 -./()+@:=_ABCDEFGKMSTZabcxyz\u0E01\u0E32'.split(''), '\u{1F600}', '\n');
+/** Characters that make identifier shapes: digits, separators, capitals, '@', ':', '+', '/', regex-class metacharacters, lowercase, Thai, non-BMP. */
+const shapeChar = fc.constantFrom(...'0123456789 -./()+@:=_[]^\\ABCDEFGKMSTZabcxyz\u0E01\u0E32'.split(''), 'x-y', '\u{1F600}', '\n');
 const shapeText = fc.array(shapeChar, { maxLength: 60 }).map((cs) => cs.join(''));
+/** Context words and zero-only digit runs (the gate must not treat 0 as a non-digit, nor keywords as letters only). */
+const wordText = fc.array(fc.constantFrom('acct ', 'card ', 'ssn ', 'passport ', 'secret ', '0', '00000', '0000000', ' ', '-', 'x', 'NY', 'AB'), { maxLength: 12 }).map((ws) => ws.join(''));
 /** Benchmark identifiers spliced into random text, so valid candidates are common. */
 const cellText = fc.oneof(
   shapeText,
+  wordText,
   fc.constantFrom(...poolValues),
   fc.tuple(shapeText, fc.constantFrom(...poolValues), shapeText).map(([a, v, b]) => `${a}${v}${b}`),
   fc.tuple(fc.constantFrom(...poolValues), fc.integer({ min: 0, max: 40 }), shapeChar).map(([v, at, ch]) => v.slice(0, at) + ch + v.slice(at + 1)),
@@ -37,6 +40,7 @@ describe('prefilter gate', () => {
         ['a token detector of one-character tokens', defineDetector({ type: 'GRADE', source: 'token', pattern: /^[A-F]$/, minLength: 1, maxLength: 1, baseScore: 0.9 })],
         ['a text detector requiring class metacharacters', defineDetector({ type: 'BRACKET', pattern: /\[[a-z]+\]|\^\w+|\\\w+|x-y/g, requires: ']^\\-', baseScore: 0.9 })],
         ['a token detector of two capitals', defineDetector({ type: 'STATE', source: 'token', pattern: /^[A-Z]{2}$/, minLength: 2, maxLength: 2, baseScore: 0.9 })],
+        ['a token detector of lowercase and digits', defineDetector({ type: 'ROOM', source: 'token', pattern: /^[a-z]\d{3}$/, minLength: 4, maxLength: 4, baseScore: 0.9 })],
         ['a digits detector only', defineDetector({ type: 'ORDER', source: 'digits', pattern: /^\d{5}$/, minLength: 5, maxLength: 5, baseScore: 0.9 })],
       ] as const
     ).map(([name, d]): [string, Scanner, Scanner] => [name, new Scanner({ detectors: [d] }), new Scanner({ detectors: [d, gateOff] })]),

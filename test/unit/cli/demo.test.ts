@@ -120,6 +120,10 @@ describe('lakekit demo', () => {
     const spaced = (c: string) => c.replace(/(\d{4})(?=\d)/g, '$1 ');
     const needles = [...extract.secrets.cards, ...extract.secrets.cards.map(spaced), ...extract.secrets.ssns];
     expect(extract.secrets.ssns.length).toBeGreaterThan(0);
+    // The needles are what the source really holds: every card and SSN is in the incoming extract.
+    const incoming = (await readFile(join(dir, 'incoming', extract.customers.name), 'utf8')) + (await readFile(join(dir, 'incoming', extract.cdc.name), 'utf8'));
+    for (const c of extract.secrets.cards) expect(incoming.includes(c) || incoming.includes(spaced(c))).toBe(true);
+    for (const s of extract.secrets.ssns) expect(incoming).toContain(s);
     for (const f of files) {
       const text = (await readFile(f)).toString('latin1');
       for (const n of needles) expect(text.includes(n), `${n} in ${f}`).toBe(false);
