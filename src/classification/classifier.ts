@@ -107,6 +107,8 @@ function fraction(seed: number): number {
   return ((z ^ (z >>> 16)) >>> 0) / 2 ** 32;
 }
 
+const NONE: readonly Finding[] = Object.freeze([]);
+
 /** Bounds of the per-column memo of {@link ScanMemo}. */
 const MEMO = {
   /** Distinct values remembered per column. */
@@ -139,6 +141,8 @@ class ScanMemo {
   ) {}
 
   scan(text: string): readonly Finding[] {
+    // Values no detector could match are cheaper to reject than to look up.
+    if (!this.scanner.couldMatch(text)) return NONE;
     if (!this.on || text.length > MEMO.maxLength) return this.scanner.scan(text, this.ctx);
     const hit = this.seen.get(text);
     if (hit !== undefined) {

@@ -149,6 +149,17 @@ export class Scanner {
     return ctx;
   }
 
+  /**
+   * Whether some detector could match `text`: `false` means {@link scan}
+   * returns no finding for it, whatever the column. A single native regex
+   * test (a digit, two capitals in a row, or a character a `text` detector
+   * requires), much cheaper than a scan; always `true` when a `text` detector
+   * has no `requires`.
+   */
+  couldMatch(text: string): boolean {
+    return text.length > 0 && (this.gate === undefined || this.gate.test(text));
+  }
+
   /** Every reported match in `text`, non-overlapping, in order of position. Never throws. */
   scan(text: string, column?: ColumnContext): readonly Finding[] {
     const n = text.length;

@@ -36,3 +36,29 @@ export function parseTimeArg(text: string, now = Date.now()): number | undefined
   const t = Date.parse(text);
   return Number.isNaN(t) ? undefined : t;
 }
+
+/** Iceberg primitive type names whose raw Arrow-to-row values are epoch numbers. */
+type TemporalKind = 'date' | 'timestamp' | 'timestamptz' | 'timestamp_ns' | 'timestamptz_ns';
+
+/** ISO text for a raw temporal value: days (date), µs or ns since the epoch (timestamps). */
+export function temporalText(kind: TemporalKind, v: unknown): unknown {
+  if (v === null || v === undefined) return v;
+  if (kind === 'date' && typeof v === 'number') return new Date(v * 86_400_000).toISOString().slice(0, 10);
+  if (typeof v !== 'bigint') return v;
+  const perMs = kind.endsWith('_ns') ? 1_000_000n : 1000n;
+  const ms = v / perMs - (v % perMs < 0n ? 1n : 0n);
+  const sub = ((v % perMs) + perMs) % perMs;
+  const iso = new Date(Number(ms)).toISOString().slice(0, 23);
+  const fraction = sub === 0n ? '' : sub.toString().padStart(kind.endsWith('_ns') ? 6 : 3, '0').replace(/0+$/, '');
+  return `${iso}${fraction}${kind.startsWith('timestamptz') ? 'Z' : ''}`;
+}
+
+/** Rewrite a row's date and timestamp columns (by Iceberg type name) as ISO text for display. */
+export function displayRow(row: Record<string, unknown>, types: ReadonlyMap<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const t = types.get(k);
+    out[k] = t === 'date' || t === 'timestamp' || t === 'timestamptz' || t === 'timestamp_ns' || t === 'timestamptz_ns' ? temporalText(t, v) : v;
+  }
+  return out;
+}

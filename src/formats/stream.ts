@@ -167,7 +167,12 @@ export function batchStream(
     [Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
       return {
         next: async () => {
-          await readAhead;
+          // A read-ahead may start while we wait (the schema was asked for in the
+          // same tick): wait for whichever is current, so no batch is pulled twice or lost.
+          for (let seen: Promise<void> | undefined; seen !== readAhead; ) {
+            seen = readAhead;
+            await seen;
+          }
           const queued = pending.shift();
           if (queued !== undefined) return { done: false, value: queued };
           if (finished) return { done: true, value: undefined };

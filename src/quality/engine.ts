@@ -431,14 +431,23 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
             const r = evaluate(pe, col, n);
             pass = r.t === 'bool' ? r.v : undefined;
           }
-          for (let i = 0; i < n; i++) {
-            if (w && w[i] !== 1) continue;
-            scanned++;
-            if (pass && pass[i] === 0) {
-              failed++;
-              mark(i, p.id);
+          if (!w) {
+            scanned = n;
+            if (pass)
+              for (let i = 0; i < n; i++)
+                if (pass[i] === 0) {
+                  failed++;
+                  mark(i, p.id);
+                }
+          } else
+            for (let i = 0; i < n; i++) {
+              if (w[i] !== 1) continue;
+              scanned++;
+              if (pass && pass[i] === 0) {
+                failed++;
+                mark(i, p.id);
+              }
             }
-          }
         }
         raw.scanned! += scanned;
         raw.failed! += failed;

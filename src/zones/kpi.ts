@@ -4,7 +4,7 @@
  * columns, and written to a gold table by replacing exactly the periods
  * recomputed (dynamic partition overwrite), so a rerun is idempotent.
  */
-import { DateDay, Field, makeData, RecordBatch, Schema as ArrowSchema, Struct, Table as ArrowTable, tableFromArrays } from 'apache-arrow';
+import { DataType, DateDay, Field, makeData, RecordBatch, Schema as ArrowSchema, Struct, Table as ArrowTable, tableFromArrays, type Decimal } from 'apache-arrow';
 import type { Catalog } from '../catalog/catalog.js';
 import type { TableIdentifier } from '../catalog/identifier.js';
 import { ValidationError } from '../errors.js';
@@ -98,6 +98,8 @@ export function aggregateKpis(table: ArrowTable, spec: KpiSpec): ArrowTable {
     if (m.agg !== 'count' && m.column === undefined) throw new ValidationError(`measure ${name} (${m.agg}) needs a column`);
     return m.column === undefined ? undefined : col(m.column);
   });
+  // Arrow decimals read back as their unscaled integers: divide by 10^scale.
+  const divisors = measureCols.map((c) => (c !== undefined && DataType.isDecimal(c.type) ? 10 ** (c.type as Decimal).scale : 1));
   const groups = new Map<string, Acc>();
   for (let i = 0; i < table.numRows; i++) {
     const t = time.get(i) as unknown;
@@ -125,7 +127,7 @@ export function aggregateKpis(table: ArrowTable, spec: KpiSpec): ArrowTable {
         return;
       }
       if (m.agg === 'count') return;
-      const x = toNumber(v, m.column!);
+      const x = toNumber(v, m.column!) / divisors[j]!;
       a.sum += x;
       if (x < a.min) a.min = x;
       if (x > a.max) a.max = x;
@@ -143,7 +145,12 @@ export function aggregateKpis(table: ArrowTable, spec: KpiSpec): ArrowTable {
     const vals = rows.map((r) => r.values[j]!);
     if (m.agg === 'count') columns[name] = BigInt64Array.from(vals.map((v) => BigInt(v.count)));
     else if (m.agg === 'count_distinct') columns[name] = BigInt64Array.from(vals.map((v) => BigInt(v.distinct!.size)));
-    else columns[name] = vals.map((v) => (v.count === 0 ? null : m.agg === 'sum' ? v.sum : m.agg === 'avg' ? v.sum / v.count : m.agg === 'min' ? v.min : v.max));
+    else {
+      // Sums of decimals come back at the decimal's scale (no binary-fraction tails like .58999999997).
+      const d = divisors[j]!;
+      const atScale = (x: number) => (d === 1 ? x : Math.round(x * d) / d);
+      columns[name] = vals.map((v) => (v.count === 0 ? null : m.agg === 'sum' ? atScale(v.sum) : m.agg === 'avg' ? v.sum / v.count : m.agg === 'min' ? v.min : v.max));
+    }
   });
   const out = tableFromArrays(columns as Parameters<typeof tableFromArrays>[0]) as unknown as ArrowTable;
   // `period` is a date: rebuild the column with the date type.

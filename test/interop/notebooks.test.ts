@@ -29,7 +29,7 @@ import nbformat
 from nbclient import NotebookClient
 path, kernel, out = sys.argv[1], sys.argv[2], sys.argv[3]
 nb = nbformat.read(path, as_version=4)
-client = NotebookClient(nb, kernel_name=kernel, timeout=300, startup_timeout=120, resources={'metadata': {'path': os.path.dirname(path)}})
+client = NotebookClient(nb, kernel_name=kernel, timeout=300, startup_timeout=120, iopub_timeout=30, resources={'metadata': {'path': os.path.dirname(path)}})
 error = None
 try:
     client.execute()

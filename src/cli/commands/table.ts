@@ -1,8 +1,10 @@
 /** `lakekit table scan|history|snapshots|expire|compact`: one Iceberg table. */
 import { tableIdentifier } from '../../catalog/identifier.js';
+import { arrowToRows } from '../../formats/arrow/index.js';
+import { typeToString } from '../../iceberg/spec/types.js';
 import { Table } from '../../iceberg/table/table.js';
 import { CliUsageError, type CliContext } from '../context.js';
-import { bytes, parseTimeArg, textTable } from '../format.js';
+import { bytes, displayRow, parseTimeArg, textTable } from '../format.js';
 import { openCliLake } from '../lake.js';
 import type { Registrar } from '../main.js';
 
@@ -52,12 +54,14 @@ export function registerTableCommands({ program, action }: Registrar): void {
           ...(opts.ref === undefined ? {} : { ref: opts.ref }),
           ...(asOf === undefined ? {} : { asOfTimestampMs: asOf }),
         });
+        const types = new Map(t.schema().fields.map((f) => [f.name, typeToString(f.type)]));
         const rows: Record<string, unknown>[] = [];
         let matched = 0;
         const progress = ctx.progress(`scanning ${name}`, 1);
         for await (const batch of scan.batches()) {
           matched += batch.numRows;
-          for (let i = 0; i < batch.numRows && rows.length < limit; i++) rows.push(batch.get(i)!.toJSON() as Record<string, unknown>);
+          // Typed values as people read them: dates and timestamps as ISO text, decimals exact.
+          if (rows.length < limit) rows.push(...arrowToRows(batch.slice(0, limit - rows.length)).map((r) => displayRow(r, types)));
         }
         progress.done();
         const columns = rows.length > 0 ? Object.keys(rows[0]!) : t.schema().fields.map((f) => f.name);

@@ -180,3 +180,25 @@ describe('KPI aggregates', () => {
     expect(rows.map((x) => x['revenue']).sort()).toEqual([1, 11]);
   });
 });
+
+describe('aggregateKpis over decimals', () => {
+  it('sums, averages and bounds decimal(18,2) amounts at their scale', async () => {
+    const { rowsToArrow } = await import('../../../src/formats/arrow/index.js');
+    const { newSchema: schemaOf, optionalField: opt, Types: T } = await import('../../../src/iceberg/spec/index.js');
+    const { aggregateKpis } = await import('../../../src/zones/kpi.js');
+    const schema = schemaOf([opt(1, 'ts', T.timestamptz), opt(2, 'amount', T.decimal(18, 2)), opt(3, 'ccy', T.string)]);
+    const t = rowsToArrow(
+      [
+        { ts: '2026-11-20T10:00:00Z', amount: '8471.01', ccy: 'EUR' },
+        { ts: '2026-11-20T11:00:00Z', amount: '-1.50', ccy: 'EUR' },
+        { ts: '2026-11-21T11:00:00Z', amount: '0.07', ccy: 'EUR' },
+      ],
+      schema,
+    );
+    const k = aggregateKpis(t, { time: 'ts', grain: 'day', dimensions: ['ccy'], measures: { total: { agg: 'sum', column: 'amount' }, lo: { agg: 'min', column: 'amount' }, mean: { agg: 'avg', column: 'amount' } } });
+    const rows = k.toArray().map((r) => r.toJSON() as { total: number; lo: number; mean: number });
+    expect(rows.map((r) => r.total)).toEqual([8469.51, 0.07]);
+    expect(rows.map((r) => r.lo)).toEqual([-1.5, 0.07]);
+    expect(rows[0]!.mean).toBeCloseTo(4234.755, 6);
+  });
+});

@@ -45,3 +45,16 @@ describe('bronze and promotion over the lakekit/formats readers', () => {
     expect(new TextDecoder().decode(await bronze.read(r.manifest.files[0]!))).toBe(csv);
   });
 });
+
+describe('decodeWithReaders for Parquet', () => {
+  it('returns every row (the schema is asked for while the lazy stream starts)', async () => {
+    const { tableFromArrays } = await import('apache-arrow');
+    const { writeParquet } = await import('../../../src/formats/parquet/write/index.js');
+    const { decodeWithReaders } = await import('../../../src/zones/readers.js');
+    const schema = newSchema([optionalField(1, 'a', Types.long), optionalField(2, 's', Types.string)]);
+    const { bytes } = await writeParquet(tableFromArrays({ a: BigInt64Array.from([1n, 2n, 3n]), s: ['x', 'y', 'z'] }), schema);
+    const decoded = await decodeWithReaders()({ entry: { name: 'part-0.parquet', key: 'source=s/ingest_date=2026-11-22/part-0.parquet' }, bytes } as never);
+    expect(decoded.table.numRows).toBe(3);
+    expect(decoded.table.getChild('s')!.toArray()).toEqual(['x', 'y', 'z']);
+  });
+});
