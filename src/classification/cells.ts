@@ -43,7 +43,8 @@ function readChunk(data: Data, base: number, len: number, rows: Int32Array | und
   if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) {
     const offsets = data.valueOffsets as Int32Array | BigInt64Array;
     const bytes = data.values as Uint8Array;
-    const o = (i: number) => Number(offsets[data.offset + i]);
+    // Arrow slices value offsets and values with the Data (only validity bits keep `data.offset`).
+    const o = (i: number) => Number(offsets[i]);
     const count = rows ? rows.length : len;
     const lo = o(0);
     const hi = o(len);
@@ -63,12 +64,13 @@ function readChunk(data: Data, base: number, len: number, rows: Int32Array | und
     return;
   }
   const count = rows ? rows.length : len;
-  // Decimal and dictionary cells go through Arrow's own getter (their layouts are not read here).
-  const generic = DataType.isDecimal(type) || DataType.isDictionary(type) ? makeVector(data) : undefined;
+  // Decimal, dictionary and date cells go through Arrow's own getter (their layouts are not read here);
+  // dates become ISO text, so a date of birth is found and protected as '1987-04-12'.
+  const generic = DataType.isDecimal(type) || DataType.isDictionary(type) || DataType.isDate(type) ? makeVector(data) : undefined;
   for (let k = 0; k < count; k++) {
     const i = rows ? rows[k]! - base : k;
     if (!isValid(i)) continue;
-    const text = generic ? textOf(generic.get(i)) : numberText(type, data, i);
+    const text = generic ? (DataType.isDate(type) ? dateText(generic.get(i)) : textOf(generic.get(i))) : numberText(type, data, i);
     if (text !== undefined) fn(text, base + i);
   }
 }
@@ -77,13 +79,19 @@ function textOf(v: unknown): string | undefined {
   return v === null || v === undefined ? undefined : String(v);
 }
 
+/** A date cell (Arrow's getter gives ms since the epoch or a Date) as `YYYY-MM-DD`. */
+function dateText(v: unknown): string | undefined {
+  const ms = v instanceof Date ? v.getTime() : typeof v === 'number' || typeof v === 'bigint' ? Number(v) : NaN;
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : undefined;
+}
+
 function numberText(type: DataType, data: Data, i: number): string | undefined {
   if (DataType.isInt(type)) {
-    const v = (data.values as ArrayLike<number | bigint>)[data.offset + i];
+    const v = (data.values as ArrayLike<number | bigint>)[i];
     return v === undefined ? undefined : String(v);
   }
   if (DataType.isFloat(type)) {
-    const v = (data.values as ArrayLike<number>)[data.offset + i];
+    const v = (data.values as ArrayLike<number>)[i];
     if (v === undefined || !Number.isFinite(v)) return undefined;
     return Number.isInteger(v) && Math.abs(v) < 1e21 ? BigInt(v).toString() : String(v);
   }

@@ -219,3 +219,43 @@ describe('applyPolicy', () => {
     expect(seen).toEqual(['crm.customers:card_number,pan_numeric']);
   });
 });
+
+describe('sliced Arrow data', () => {
+  it('classifies and protects a slice exactly as a copy of the same rows (property)', async () => {
+    const cards = ['4111111111111111', '5500005555555559', '340000000000009', '6011000990139424'];
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 30 }), async (from, count) => {
+        const n = 64;
+        const rows = Array.from({ length: n }, (_, i) => ({ card: i % 5 === 0 ? null : cards[i % 4]!, note: `row ${i}`, amount: BigInt(i) }));
+        const full = new Table({
+          card: vectorFromArray(rows.map((r) => r.card), new Utf8()),
+          note: vectorFromArray(rows.map((r) => r.note), new Utf8()),
+          amount: vectorFromArray(rows.map((r) => r.amount), new Int64()),
+        });
+        const sliced = full.slice(from, from + count);
+        const copy = new Table({
+          card: vectorFromArray(rows.slice(from, from + count).map((r) => r.card), new Utf8()),
+          note: vectorFromArray(rows.slice(from, from + count).map((r) => r.note), new Utf8()),
+          amount: vectorFromArray(rows.slice(from, from + count).map((r) => r.amount), new Int64()),
+        });
+        const a = classifyTable(sliced, { sample: { rows: 1000 } } as never);
+        const b = classifyTable(copy, { sample: { rows: 1000 } } as never);
+        expect(a.columns.map((c) => [c.column, c.types, c.hitRatio])).toEqual(b.columns.map((c) => [c.column, c.types, c.hitRatio]));
+        const policy = { columns: { card: { action: 'mask' as const, keepLast: 4 } } };
+        const pa = await applyPolicy(sliced, policy as never);
+        const pb = await applyPolicy(copy, policy as never);
+        expect(pa.table.getChild('card')!.toArray()).toEqual(pb.table.getChild('card')!.toArray());
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('date columns', () => {
+  it('are read as ISO dates, so a protected date column keeps its values (masked), not nulls', async () => {
+    const { DateDay } = await import('apache-arrow');
+    const t = new Table({ dob: vectorFromArray([new Date('1987-04-12'), null, new Date('2001-12-31')], new DateDay()) });
+    const r = await applyPolicy(t, { columns: { dob: { action: 'mask', keepLast: 2 } } } as never);
+    expect(r.table.getChild('dob')!.toArray()).toEqual(['****-**-12', null, '****-**-31']);
+  });
+});
