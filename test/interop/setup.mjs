@@ -199,7 +199,7 @@ function venvComponent(versions, requirementsText) {
       if (!frozen.ok || drift.length) {
         throw new SetupError(`installed packages differ from the lock: ${drift.join(', ') || frozen.stderr}`, `add or fix these pins in ${rel(REQUIREMENTS_FILE)}`);
       }
-      const smoke = tryRun(venvPython, ['-c', 'import moto.server, pyiceberg.catalog.rest, pyiceberg.io.pyarrow, pyiceberg_core, sqlalchemy, pyspark, cfnlint, presidio_analyzer, soda.scan']);
+      const smoke = tryRun(venvPython, ['-c', 'import moto.server, pyiceberg.catalog.rest, pyiceberg.io.pyarrow, pyiceberg_core, sqlalchemy, pyspark, cfnlint, presidio_analyzer, soda.scan, nbclient']);
       if (!smoke.ok) throw new SetupError(`the new venv cannot import its packages:\n${smoke.stderr.trim()}`, 're-run with --force; if it persists, the lock needs fixing');
       writeStamp('venv', key(minor), { python: minor, interpreter: python, packages: pkgs });
     },
