@@ -43,5 +43,5 @@ export default defineConfig({
   treeshake: true,
   // Dependencies and peers are external anyway; these stay external even if
   // someone moves them to devDependencies by mistake.
-  external: ['aws-cdk-lib', 'constructs', /^@aws-sdk\//, /^@smithy\//, /^node:/],
+  external: ['aws-cdk-lib', 'constructs', 'cdk-nag', /^@aws-sdk\//, /^@smithy\//, /^node:/],
 });
