@@ -17,6 +17,7 @@
 import { ValidationError } from '../errors.js';
 import { abaValid, IBAN_LENGTHS, luhnCheckDigit, luhnValid, mod97, nricCheckLetter, thaiIdCheckDigit, thaiIdValid } from './detectors/checksums.js';
 import type { Scanner } from './scanner.js';
+import { seededRandom } from '../internal/random.js';
 
 /** One labelled cell: a value in a named column and the types it truly holds. */
 export interface BenchmarkCell {
@@ -98,18 +99,6 @@ export function evaluate(cells: readonly BenchmarkCell[], predict: Scanner | ((c
   const list = [...counts.entries()].map(([t, c]) => score(t, c.tp, c.fp, c.fn)).sort((a, b) => a.type.localeCompare(b.type));
   const sum = (k: 'tp' | 'fp' | 'fn') => list.reduce((s, x) => s + x[k], 0);
   return { types: list, overall: score('overall', sum('tp'), sum('fp'), sum('fn')) };
-}
-
-/** A small seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NAMES = ['Somchai Jaidee', 'Tan Wei Ming', 'Olivia Smith', 'James Brown', 'Nattaya Srisuk', 'Priya Nair', 'Liam Jones', 'Chen Li', 'Emma Wilson', 'Ahmad Rahman'];
@@ -312,7 +301,7 @@ function passesChecksum(d: string): boolean {
 export function generateBenchmark(options: BenchmarkOptions = {}): BenchmarkCell[] {
   const n = options.perType ?? 100;
   if (!Number.isInteger(n) || n < 1) throw new ValidationError(`perType must be a positive integer, got ${n}`);
-  const m = new Make(rng(options.seed ?? 42));
+  const m = new Make(seededRandom(options.seed ?? 42));
   const cells: BenchmarkCell[] = [];
   for (const g of GENS) {
     for (let i = 0; i < n; i++) cells.push({ column: g.hint, value: g.make(m, true), labels: [g.type], category: 'valid-hint' });

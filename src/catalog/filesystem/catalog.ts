@@ -27,6 +27,7 @@ import { UNSORTED_ORDER } from '../../iceberg/spec/sort-order.js';
 import type { TableRequirement, TableUpdate } from '../../iceberg/spec/table-update.js';
 import type { Catalog, CreateTableRequest, DropTableOptions, LoadTableResult, NamespacePropertiesUpdate } from '../catalog.js';
 import { checkIdentifier, checkNamespace, identifierToString, namespaceToString, type Namespace, type TableIdentifier } from '../identifier.js';
+import { deleteUnder } from '../purge.js';
 
 /** Options for {@link FileSystemCatalog}. */
 export interface FileSystemCatalogOptions {
@@ -276,13 +277,7 @@ export class FileSystemCatalog implements Catalog {
 
   async dropTable(id: TableIdentifier, options: DropTableOptions = {}): Promise<void> {
     if (!(await this.tableExists(id))) throw this.#noTable(id);
-    const prefix = options.purge === true ? `${this.tableLocation(id)}/` : this.#metadataDir(id);
-    const batch: string[] = [];
-    for await (const f of this.io.list(prefix)) {
-      batch.push(f.location);
-      if (batch.length >= 1000) await this.io.deleteMany(batch.splice(0));
-    }
-    await this.io.deleteMany(batch);
+    await deleteUnder(this.io, options.purge === true ? `${this.tableLocation(id)}/` : this.#metadataDir(id));
   }
 
   async renameTable(from: TableIdentifier, to: TableIdentifier): Promise<void> {

@@ -41,6 +41,7 @@ import { UNSORTED_ORDER } from '../../iceberg/spec/sort-order.js';
 import type { TableRequirement, TableUpdate } from '../../iceberg/spec/table-update.js';
 import type { Catalog, CreateTableRequest, DropTableOptions, LoadTableResult, NamespacePropertiesUpdate } from '../catalog.js';
 import { checkIdentifier, checkName, identifierToString, type Namespace, type TableIdentifier } from '../identifier.js';
+import { deleteUnder } from '../purge.js';
 import { glueColumns } from './columns.js';
 import { glueError, isGlueError } from './errors.js';
 
@@ -378,12 +379,7 @@ export class GlueCatalog implements Catalog {
     await this.#send(new DeleteTableCommand({ ...this.#catalogId, DatabaseName: this.#database(id.namespace), Name: id.name }), `table ${identifierToString(id)}`);
     if (metadata === undefined) return;
     const prefix = `${metadata.location.replace(/\/+$/, '')}/`;
-    const batch: string[] = [metadataLocation, ...metadata.metadataLog.map((e) => e.metadataFile)].filter((l) => !l.startsWith(prefix));
-    for await (const f of this.io.list(prefix)) {
-      batch.push(f.location);
-      if (batch.length >= 1000) await this.io.deleteMany(batch.splice(0));
-    }
-    await this.io.deleteMany(batch);
+    await deleteUnder(this.io, prefix, [metadataLocation, ...metadata.metadataLog.map((e) => e.metadataFile)].filter((l) => !l.startsWith(prefix)));
   }
 
   /**

@@ -6,6 +6,7 @@
  * run find every file already in bronze.
  */
 import { luhnCheckDigit, mod97, nricCheckLetter, thaiIdCheckDigit } from '../../classification/index.js';
+import { seededRandom } from '../../internal/random.js';
 
 /** The business day the extract describes (fixed, so reruns produce identical files). */
 export const DEMO_BUSINESS_DATE = '2026-11-20';
@@ -40,18 +41,6 @@ export const CUSTOMER_COLUMNS = ['customer_id', 'first_name', 'last_name', 'emai
 /** The ISO-4217 currencies the demo bank trades in, by country. */
 export const DEMO_CURRENCIES = { US: 'USD', UK: 'GBP', TH: 'THB', SG: 'SGD' } as const;
 type Country = keyof typeof DEMO_CURRENCIES;
-
-/** mulberry32: small, fast, good enough for synthetic data, and identical everywhere. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly next: () => number) {}
@@ -131,7 +120,7 @@ const csvLine = (xs: readonly (string | number | null)[]) => xs.map(csvField).jo
  * tenth of that (at least 8), with one or two accounts each.
  */
 export function generateExtract(options: { rows: number; seed: number }): DemoExtract {
-  const g = new Gen(rng(options.seed));
+  const g = new Gen(seededRandom(options.seed));
   const nCustomers = Math.max(8, Math.floor(options.rows / 10));
   const countries = Object.keys(DEMO_CURRENCIES) as Country[];
   const cards: string[] = [];

@@ -240,7 +240,7 @@ describe('sliced Arrow data', () => {
         });
         const a = classifyTable(sliced, { sample: { rows: 1000 } } as never);
         const b = classifyTable(copy, { sample: { rows: 1000 } } as never);
-        expect(a.columns.map((c) => [c.column, c.types, c.hitRatio])).toEqual(b.columns.map((c) => [c.column, c.types, c.hitRatio]));
+        expect(a.columns.map((c) => [c.column, c.types, c.nonNull, c.findings.map((f) => [f.type, f.hits])])).toEqual(b.columns.map((c) => [c.column, c.types, c.nonNull, c.findings.map((f) => [f.type, f.hits])]));
         const policy = { columns: { card: { action: 'mask' as const, keepLast: 4 } } };
         const pa = await applyPolicy(sliced, policy as never);
         const pb = await applyPolicy(copy, policy as never);
