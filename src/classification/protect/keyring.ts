@@ -34,7 +34,7 @@ export interface KeyProvider {
 /** Length of every data key, in bytes (AES-256, HMAC-SHA-256). */
 export const DATA_KEY_BYTES = 32;
 
-/** Base64 of bytes, without Node's Buffer. */
+/** Base64 of bytes with web APIs only (no Node Buffer class). */
 export function toBase64(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
