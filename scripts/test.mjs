@@ -35,7 +35,8 @@ let skipped = 0;
 if (existsSync(results)) {
   const r = JSON.parse(readFileSync(results, 'utf8'));
   passed = r.numPassedTests ?? 0;
-  failed = r.numFailedTests ?? 0;
+  // A file that fails outside a test (a beforeAll, an import) fails no test but does fail the run.
+  failed = (r.numFailedTests ?? 0) || (r.numFailedTestSuites ?? 0);
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 }
 if (failedSteps > 0) console.log(`\n${failedSteps} static check(s) failed (type-check or lint); see above.`);

@@ -6,7 +6,7 @@
  * no network and the package sees ONLY what it declares.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -76,7 +76,7 @@ export async function buildPackInstall(): Promise<Packed> {
   const pkg = await readPackageJson();
   await copyFile(join(REPO, 'package.json'), join(stage, 'package.json'));
   for (const f of pkg.files ?? []) {
-    if (f !== 'dist' && existsSync(join(REPO, f))) await copyFile(join(REPO, f), join(stage, f));
+    if (f !== 'dist' && existsSync(join(REPO, f))) await cp(join(REPO, f), join(stage, f), { recursive: true });
   }
   for (const f of ['LICENSE', 'README.md']) if (existsSync(join(REPO, f))) await copyFile(join(REPO, f), join(stage, f));
 

@@ -3,7 +3,9 @@
  * by publint and attw, imported under Node ESM, Node require() and Deno, and
  * scanned for what each entry pulls in (ARCHITECTURE.md, boundaries 1 and 2).
  */
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { publint } from 'publint';
@@ -22,6 +24,8 @@ const EDGES: Record<string, { node?: boolean; aws?: boolean; cdk?: boolean }> = 
   './io/local': { node: true },
   './io/s3': { node: true, aws: true },
   './catalog/sigv4': { aws: true },
+  './catalog/glue': { aws: true },
+  './classification/aws': { aws: true },
   './infra': { node: true, aws: true, cdk: true },
 };
 
@@ -77,7 +81,7 @@ const CJS_FILE = /\/node_modules\/lakekit\/dist\/[\w/]+\.cjs$/;
 
 describe('the packed tarball', () => {
   it('holds the built files and package metadata only', () => {
-    const stray = packed.files.filter((f) => !/^(dist\/.+|package\.json|README\.md|LICENSE)$/.test(f));
+    const stray = packed.files.filter((f) => !/^(dist\/.+|bin\/lakekit\.mjs|package\.json|README\.md|LICENSE)$/.test(f));
     expect(stray).toEqual([]);
     for (const subpath of subpaths) {
       const c = packed.pkg.exports[subpath] as Conditions;
@@ -85,6 +89,12 @@ describe('the packed tarball', () => {
         expect(packed.files, `${subpath} → ${target}`).toContain(target.replace(/^\.\//, ''));
       }
     }
+  });
+
+  it('installs the lakekit command, which runs the built CLI (no sources, no tsx)', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(packed.installed, 'bin/lakekit.mjs'), '--version'], { cwd: packed.project });
+    expect(stdout.trim()).toBe(packed.pkg.version);
+    expect(packed.files).not.toContain('src/cli/main.ts');
   });
 
   it('passes publint with no errors, warnings or suggestions', async () => {
