@@ -138,33 +138,25 @@ export class ParquetWriter {
   }
 
   private async writeBatches(data: RecordBatch | Table): Promise<Uint8Array[]> {
-    this.compressor ??= await loadCompressor(this.opts.codec, this.opts.compressionLevel);
-    const batches: readonly RecordBatch[] = 'batches' in data ? data.batches : [data];
     const out: Uint8Array[] = [];
-    for (const batch of batches) {
-      this.checkColumns(batch);
-      for (let s = 0; s < batch.numRows; ) {
-        const rows = this.sliceRows();
-        const slice = s === 0 && batch.numRows <= rows ? batch : batch.slice(s, Math.min(batch.numRows, s + rows));
-        this.append(slice);
-        s += slice.numRows;
-        const buffered = this.bufferedBytes;
-        if (this.rowsInGroup > 0) this.bytesPerRow = buffered / this.rowsInGroup;
-        if (buffered >= this.opts.rowGroupSizeBytes) out.push(...(await this.flushRowGroup()));
-      }
-    }
+    for (const batch of 'batches' in data ? data.batches : [data]) out.push(...(await this.writeSelected(batch, undefined)));
     return out;
   }
 
-  /** Like {@link writeBatches} for the rows `rows` of `batch`, read in place (no copy of the batch). */
-  private async writeSelected(batch: RecordBatch, rows: Int32Array): Promise<Uint8Array[]> {
+  /**
+   * Shred `batch` (or its rows `rows`, read in place) a slice at a time,
+   * flushing a row group whenever the buffered bytes reach its size.
+   */
+  private async writeSelected(batch: RecordBatch, rows: Int32Array | undefined): Promise<Uint8Array[]> {
     this.compressor ??= await loadCompressor(this.opts.codec, this.opts.compressionLevel);
     this.checkColumns(batch);
     const out: Uint8Array[] = [];
-    for (let s = 0; s < rows.length; ) {
-      const sel = rows.subarray(s, Math.min(rows.length, s + this.sliceRows()));
-      this.append(batch, sel);
-      s += sel.length;
+    const total = rows === undefined ? batch.numRows : rows.length;
+    for (let s = 0; s < total; ) {
+      const end = Math.min(total, s + this.sliceRows());
+      if (rows !== undefined) this.append(batch, rows.subarray(s, end));
+      else this.append(s === 0 && end === total ? batch : batch.slice(s, end));
+      s = end;
       const buffered = this.bufferedBytes;
       if (this.rowsInGroup > 0) this.bytesPerRow = buffered / this.rowsInGroup;
       if (buffered >= this.opts.rowGroupSizeBytes) out.push(...(await this.flushRowGroup()));
