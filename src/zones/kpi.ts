@@ -4,10 +4,12 @@
  * columns, and written to a gold table by replacing exactly the periods
  * recomputed (dynamic partition overwrite), so a rerun is idempotent.
  */
-import { DataType, DateDay, Field, makeData, RecordBatch, Schema as ArrowSchema, Struct, Table as ArrowTable, tableFromArrays, type Decimal } from 'apache-arrow';
+import { DataType, DateDay, Field, makeData, RecordBatch, Schema as ArrowSchema, Struct, Table as ArrowTable, tableFromArrays, type Data, type Decimal } from 'apache-arrow';
 import type { Catalog } from '../catalog/catalog.js';
 import type { TableIdentifier } from '../catalog/identifier.js';
 import { ValidationError } from '../errors.js';
+import { columnReader } from '../formats/arrow/arrow-to-rows.js';
+import { buildData } from '../formats/arrow/build-data.js';
 import { arrowToIcebergSchema } from '../formats/arrow/from-arrow-schema.js';
 import type { RowChangeResult } from '../iceberg/operations/delete-where.js';
 import { buildPartitionSpec } from '../iceberg/spec/partition.js';
@@ -66,17 +68,51 @@ function toNumber(v: unknown, column: string): number {
   throw new ValidationError(`column ${column} holds ${JSON.stringify(String(v))}, which is not a number`, { context: { column } });
 }
 
+interface MeasureAcc {
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  distinct?: Set<string>;
+  /** Exact sum, min and max of a decimal column, as unscaled integers. */
+  exact?: { sum: bigint; min: bigint | null; max: bigint | null };
+}
+
 interface Acc {
   period: number;
   dims: unknown[];
-  values: { sum: number; count: number; min: number; max: number; distinct?: Set<string> }[];
+  values: MeasureAcc[];
+}
+
+/** Widest decimal precision (Iceberg and Arrow decimal128). */
+const MAX_PRECISION = 38;
+
+/** Every value of a decimal column as its unscaled integer (null for null). */
+function unscaledValues(column: { data: readonly import('apache-arrow').Data[] }): (bigint | null)[] {
+  const out: (bigint | null)[] = [];
+  for (const d of column.data) {
+    const read = columnReader(d, undefined, { decimals: 'bigint' });
+    for (let k = 0; k < d.length; k++) out.push(read(k) as bigint | null);
+  }
+  return out;
+}
+
+/** `round(n / d)`, halves away from zero, for d > 0. */
+function divRound(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  const r = n % d;
+  if (2n * (r < 0n ? -r : r) >= d) return n < 0n ? q - 1n : q + 1n;
+  return q;
 }
 
 /**
  * Roll `table` up by period and dimensions. The result has a `period`
  * column (date: the first day of the period), the dimension columns, and one
- * column per measure (`count`/`count_distinct` as int64, others as double;
- * nulls are skipped as SQL does).
+ * column per measure: `count`/`count_distinct` as int64; over a decimal
+ * column, exact decimals as SQL engines type them (`sum` → decimal(P+10,S),
+ * `avg` → decimal(P+4,S+4) rounded half away from zero, `min`/`max` →
+ * decimal(P,S), precision capped at 38), so money never passes through a
+ * float; over other numeric columns, double. Nulls are skipped as SQL does.
  *
  * @example
  * ```ts
@@ -98,8 +134,12 @@ export function aggregateKpis(table: ArrowTable, spec: KpiSpec): ArrowTable {
     if (m.agg !== 'count' && m.column === undefined) throw new ValidationError(`measure ${name} (${m.agg}) needs a column`);
     return m.column === undefined ? undefined : col(m.column);
   });
-  // Arrow decimals read back as their unscaled integers: divide by 10^scale.
-  const divisors = measureCols.map((c) => (c !== undefined && DataType.isDecimal(c.type) ? 10 ** (c.type as Decimal).scale : 1));
+  // Decimal measures are aggregated exactly, on their unscaled integers.
+  const decimalTypes = measures.map(([, m], j) => {
+    const c = measureCols[j];
+    return c !== undefined && m.agg !== 'count' && m.agg !== 'count_distinct' && DataType.isDecimal(c.type) ? (c.type as Decimal) : undefined;
+  });
+  const unscaled = measureCols.map((c, j) => (decimalTypes[j] !== undefined ? unscaledValues(c!) : undefined));
   const groups = new Map<string, Acc>();
   for (let i = 0; i < table.numRows; i++) {
     const t = time.get(i) as unknown;
@@ -108,7 +148,18 @@ export function aggregateKpis(table: ArrowTable, spec: KpiSpec): ArrowTable {
     const key = `${period}\u0000${rowKey(dimCols, i)}`;
     let found = groups.get(key);
     if (found === undefined) {
-      found = { period, dims: dimCols.map((c) => c.get(i) as unknown), values: measures.map(([, m]) => ({ sum: 0, count: 0, min: Infinity, max: -Infinity, ...(m.agg === 'count_distinct' ? { distinct: new Set<string>() } : {}) })) };
+      found = {
+        period,
+        dims: dimCols.map((c) => c.get(i) as unknown),
+        values: measures.map(([, m], j) => ({
+          sum: 0,
+          count: 0,
+          min: Infinity,
+          max: -Infinity,
+          ...(m.agg === 'count_distinct' ? { distinct: new Set<string>() } : {}),
+          ...(decimalTypes[j] !== undefined ? { exact: { sum: 0n, min: null, max: null } } : {}),
+        })),
+      };
       groups.set(key, found);
     }
     const acc = found;
@@ -119,6 +170,17 @@ export function aggregateKpis(table: ArrowTable, spec: KpiSpec): ArrowTable {
         a.count++;
         return;
       }
+      const exactValues = unscaled[j];
+      if (exactValues !== undefined) {
+        const u = exactValues[i];
+        if (u === null || u === undefined) return;
+        a.count++;
+        const e = a.exact!;
+        e.sum += u;
+        if (e.min === null || u < e.min) e.min = u;
+        if (e.max === null || u > e.max) e.max = u;
+        return;
+      }
       const v = c.get(i) as unknown;
       if (v === null || v === undefined) return;
       a.count++;
@@ -127,7 +189,7 @@ export function aggregateKpis(table: ArrowTable, spec: KpiSpec): ArrowTable {
         return;
       }
       if (m.agg === 'count') return;
-      const x = toNumber(v, m.column!) / divisors[j]!;
+      const x = toNumber(v, m.column!);
       a.sum += x;
       if (x < a.min) a.min = x;
       if (x > a.max) a.max = x;
@@ -141,27 +203,45 @@ export function aggregateKpis(table: ArrowTable, spec: KpiSpec): ArrowTable {
       return v === null || v === undefined ? null : typeof v === 'bigint' ? Number(v) : v;
     });
   });
+  const decimalColumns: { name: string; precision: number; scale: number; values: (bigint | null)[] }[] = [];
   measures.forEach(([name, m], j) => {
     const vals = rows.map((r) => r.values[j]!);
+    const dec = decimalTypes[j];
     if (m.agg === 'count') columns[name] = BigInt64Array.from(vals.map((v) => BigInt(v.count)));
     else if (m.agg === 'count_distinct') columns[name] = BigInt64Array.from(vals.map((v) => BigInt(v.distinct!.size)));
-    else {
-      // Sums of decimals come back at the decimal's scale (no binary-fraction tails like .58999999997).
-      const d = divisors[j]!;
-      const atScale = (x: number) => (d === 1 ? x : Math.round(x * d) / d);
-      columns[name] = vals.map((v) => (v.count === 0 ? null : m.agg === 'sum' ? atScale(v.sum) : m.agg === 'avg' ? v.sum / v.count : m.agg === 'min' ? v.min : v.max));
+    else if (dec !== undefined) {
+      // Exact, as SQL engines do: sum → decimal(p+10, s), avg → decimal(p+4, s+4), min/max keep the type.
+      const { precision, scale } = dec;
+      const out = (p: number, s: number, f: (e: NonNullable<MeasureAcc['exact']>, count: number) => bigint | null) =>
+        decimalColumns.push({ name, precision: Math.min(MAX_PRECISION, p), scale: s, values: vals.map((v) => (v.count === 0 ? null : f(v.exact!, v.count))) });
+      if (m.agg === 'sum') out(precision + 10, scale, (e) => e.sum);
+      else if (m.agg === 'avg') {
+        const s = Math.min(scale + 4, MAX_PRECISION);
+        out(precision + 4, s, (e, count) => divRound(e.sum * 10n ** BigInt(s - scale), BigInt(count)));
+      } else out(precision, scale, (e) => (m.agg === 'min' ? e.min : e.max));
+      columns[name] = new Int8Array(rows.length); // placeholder, replaced below with the decimal column
+    } else {
+      columns[name] = vals.map((v) => (v.count === 0 ? null : m.agg === 'sum' ? v.sum : m.agg === 'avg' ? v.sum / v.count : m.agg === 'min' ? v.min : v.max));
     }
   });
   const out = tableFromArrays(columns as Parameters<typeof tableFromArrays>[0]) as unknown as ArrowTable;
-  // `period` is a date: rebuild the column with the date type.
-  return withDatePeriod(out);
+  const replaced = new Map<string, Data>();
+  // `period` is a date; decimal measures get their exact decimal columns.
+  const period = out.getChild('period')!.data[0]!;
+  replaced.set('period', makeData({ type: new DateDay(), length: period.length, data: period.values as Int32Array }));
+  for (const d of decimalColumns) replaced.set(d.name, buildData({ type: 'decimal', precision: d.precision, scale: d.scale }, false, d.values, { path: d.name }));
+  return withColumns(out, replaced);
 }
 
-function withDatePeriod(table: ArrowTable): ArrowTable {
-  const fields = table.schema.fields.map((f) => (f.name === 'period' ? new Field('period', new DateDay(), false) : f));
+/** `table` (one batch, as `tableFromArrays` builds it) with some columns' data replaced, their fields retyped. */
+function withColumns(table: ArrowTable, replaced: ReadonlyMap<string, Data>): ArrowTable {
+  const fields = table.schema.fields.map((f) => {
+    const d = replaced.get(f.name);
+    return d === undefined ? f : new Field(f.name, d.type, f.name !== 'period');
+  });
   const schema = new ArrowSchema(fields);
   const batches = table.batches.map((b) => {
-    const children = b.data.children.map((c, i) => (table.schema.fields[i]!.name === 'period' ? makeData({ type: new DateDay(), length: c.length, data: c.values as Int32Array }) : c));
+    const children = b.data.children.map((c, i) => replaced.get(fields[i]!.name) ?? c);
     return new RecordBatch(schema, makeData({ type: new Struct(fields), length: b.numRows, nullCount: 0, children }));
   });
   return new ArrowTable(schema, batches);

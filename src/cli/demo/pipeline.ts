@@ -10,7 +10,7 @@ import { appendFile, chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Table as ArrowTable, vectorFromArray, Float64, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
+import { Table as ArrowTable, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { applyPolicy, classifyTable, columnTags, LocalKeyring, protectHook, type ProtectionPolicy, type ProtectionReport, type TableClassification } from '../../classification/index.js';
 import { arrowToRows, newSchema, optionalField, requiredField, rowsToArrow, Table, Types } from '../../iceberg/index.js';
 import { LocalFileIO } from '../../io/local.js';
@@ -291,10 +291,8 @@ export async function runDemo(ctx: CliContext, options: { dir: string; rows: num
     await recorder.run('gold.daily_kpis', async (lctx) => {
       lctx.addInput(goldRef(goldTransactions));
       const tx = await goldTransactions.scan({ select: ['account_id', 'amount', 'currency', 'ts'] }).toArrow();
-      // aggregateKpis sums decimal columns as unscaled integers, so amounts are summed as doubles.
-      const amounts = arrowToRows(tx).map((r) => Number(r.amount));
-      const withDouble = tx.setChildAt(tx.schema.fields.findIndex((f) => f.name === 'amount'), vectorFromArray(amounts, new Float64()));
-      const kpis = aggregateKpis(withDouble, {
+      // Amounts stay decimal(12,2): the daily totals are exact decimal(22,2) sums.
+      const kpis = aggregateKpis(tx, {
         time: 'ts',
         grain: 'day',
         dimensions: ['currency'],

@@ -196,9 +196,29 @@ describe('aggregateKpis over decimals', () => {
       schema,
     );
     const k = aggregateKpis(t, { time: 'ts', grain: 'day', dimensions: ['ccy'], measures: { total: { agg: 'sum', column: 'amount' }, lo: { agg: 'min', column: 'amount' }, mean: { agg: 'avg', column: 'amount' } } });
-    const rows = k.toArray().map((r) => r.toJSON() as { total: number; lo: number; mean: number });
-    expect(rows.map((r) => r.total)).toEqual([8469.51, 0.07]);
-    expect(rows.map((r) => r.lo)).toEqual([-1.5, 0.07]);
-    expect(rows[0]!.mean).toBeCloseTo(4234.755, 6);
+    const { arrowToRows } = await import('../../../src/formats/arrow/index.js');
+    expect(k.schema.fields.slice(2).map((f) => String(f.type))).toEqual(['Decimal[28e+2]', 'Decimal[18e+2]', 'Decimal[22e+6]']);
+    const rows = arrowToRows(k);
+    expect(rows.map((r) => r['total'])).toEqual(['8469.51', '0.07']);
+    expect(rows.map((r) => r['lo'])).toEqual(['-1.50', '0.07']);
+    expect(rows.map((r) => r['mean'])).toEqual(['4234.755000', '0.070000']);
+  });
+
+  it('sums decimals exactly where doubles drift (property)', async () => {
+    const fc = await import('fast-check');
+    const { rowsToArrow, arrowToRows } = await import('../../../src/formats/arrow/index.js');
+    const { newSchema: schemaOf, optionalField: opt, Types: T } = await import('../../../src/iceberg/spec/index.js');
+    const { aggregateKpis } = await import('../../../src/zones/kpi.js');
+    const { formatDecimal } = await import('../../../src/iceberg/spec/decimal.js');
+    const schema = schemaOf([opt(1, 'day', T.date), opt(2, 'amount', T.decimal(18, 2))]);
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), { nil: null }), { minLength: 1, maxLength: 60 }), (cents) => {
+        const t = rowsToArrow(cents.map((c) => ({ day: '2026-11-20', amount: c })), schema);
+        const [row] = arrowToRows(aggregateKpis(t, { time: 'day', grain: 'day', measures: { total: { agg: 'sum', column: 'amount' }, hi: { agg: 'max', column: 'amount' } } }));
+        const present = cents.filter((c): c is bigint => c !== null);
+        expect(row!['total']).toBe(present.length === 0 ? null : formatDecimal(present.reduce((a, b) => a + b, 0n), 2));
+        expect(row!['hi']).toBe(present.length === 0 ? null : formatDecimal(present.reduce((a, b) => (b > a ? b : a)), 2));
+      }),
+    );
   });
 });
