@@ -60,6 +60,8 @@ interface Output {
 
 let work: string;
 let python: string;
+let demoDir: string;
+let demoSummary: { gold: { table: string; rows: number; snapshotId: string | null }[] };
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -95,6 +97,11 @@ beforeAll(async () => {
     await writeFile(join(kernels, name, 'kernel.json'), JSON.stringify(spec));
   }
   await writeFile(join(work, 'run.py'), RUNNER);
+  // The notebooks open the lake `lakekit demo` writes; build one with the CLI, as a user would.
+  demoDir = join(work, 'lakekit-demo');
+  const demo = spawnSync(process.execPath, [join(ROOT, 'bin', 'lakekit.mjs'), 'demo', '--dir', demoDir, '--json'], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  if (demo.status !== 0) throw new Error(`lakekit demo exited ${demo.status}:\n${demo.stderr}`);
+  demoSummary = JSON.parse(demo.stdout) as typeof demoSummary;
 }, 900_000);
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -109,6 +116,7 @@ function execute(notebook: string, kernel: string): { error: string | null; cell
     JUPYTER_RUNTIME_DIR: join(work, 'runtime'),
     JUPYTER_PLATFORM_DIRS: '1',
     NO_COLOR: '1',
+    LAKEKIT_DEMO_DIR: demoDir,
   };
   const r = spawnSync(python, [join(work, 'run.py'), join(NOTEBOOKS, notebook), kernel, join(work, `out-${notebook}`)], { cwd: NOTEBOOKS, env, encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`nbclient exited ${r.status}:\n${r.stderr}`);
@@ -121,21 +129,33 @@ describe.each([
   ['demo-deno.ipynb', 'deno'],
   ['demo-tslab.ipynb', 'tslab'],
 ])('%s (%s kernel)', (notebook, kernel) => {
-  it('runs every cell: builds the lake, scans gold, checks quality, draws the lineage', { timeout: 600_000 }, () => {
+  it('runs every cell on the demo lake: opens it, scans gold, checks quality, draws the lineage', { timeout: 600_000 }, () => {
     const { error, cells } = execute(notebook, kernel);
     expect(error).toBeNull();
     expect(cells.flat().filter((o) => o.type === 'error')).toEqual([]);
-    const [imports, build, scan, quality, lineage] = cells as [Output[], Output[], Output[], Output[], Output[]];
+    const [imports, open, scan, quality, lineage] = cells as [Output[], Output[], Output[], Output[], Output[]];
     expect(imports).toEqual([]);
-    expect(text(build)).toMatch(/gold: done \(4 rows\)/);
-    expect(text(scan)).toMatch(/gold\.transactions: 4 rows, snapshot \d+/);
-    expect(text(scan)).toMatch(/ACC-003/);
-    expect(text(quality)).toMatch(/primaryKey\(tx_id\): pass/);
-    expect(text(quality)).toMatch(/amount is not negative: fail \(1 failing rows\)/);
+    expect(text(open)).toMatch(/lake lakekit-demo: gold tables gold\.customers, gold\.daily_kpis, gold\.transactions/);
+    const gold = Object.fromEntries(demoSummary.gold.map((g) => [g.table, g]));
+    expect(text(scan)).toMatch(new RegExp(`gold\\.daily_kpis: \\d+ rows, snapshot ${gold['gold.daily_kpis']!.snapshotId}`));
+    expect(text(scan)).toMatch(/\d+\.\d\d/); // exact decimal totals in the table
+    const m = /gold\.transactions: (\d+) rows; since 2026-11-19: (\d+) rows from (\d+) of (\d+) files/.exec(text(scan));
+    expect(m).not.toBeNull();
+    const [all, recent, read, total] = m!.slice(1).map(Number) as [number, number, number, number];
+    expect(all).toBe(gold['gold.transactions']!.rows);
+    expect(recent).toBeGreaterThan(0);
+    expect(recent).toBeLessThan(all);
+    // gold.transactions is partitioned by day(ts): the filter prunes the earlier days' files.
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(total);
+    expect(text(quality)).toMatch(/isUnique\(transaction_id\): pass/);
+    expect(text(quality)).toMatch(/inSet\(currency\): pass/);
+    expect(text(quality)).toMatch(/payments over 2,000 need review: (warn|fail) \([1-9]\d* failing rows\)/);
     const svg = lineage.find((o) => o.data?.['image/svg+xml'] !== undefined)?.data?.['image/svg+xml'];
-    expect(svg).toMatch(/^<svg[^>]*aria-label="lineage of lakekit\/gold\.transactions"/);
+    expect(svg).toMatch(/^<svg[^>]*aria-label="lineage of [^"]*gold\.daily_kpis"/);
     const mermaid = lineage.find((o) => o.data?.['text/markdown'] !== undefined)?.data?.['text/markdown'];
     expect(mermaid).toMatch(/^```mermaid\nflowchart LR\n/);
-    expect(mermaid).toMatch(/-->\|"promote\.core\.transactions"\|/);
+    expect(mermaid).toMatch(/gold\.transactions/);
+    expect(mermaid).toMatch(/bronze/);
   });
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Table as ArrowTable, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { applyPolicy, classifyTable, columnTags, LocalKeyring, protectHook, type ProtectionPolicy, type ProtectionReport, type TableClassification } from '../../classification/index.js';
-import { arrowToRows, newSchema, optionalField, requiredField, rowsToArrow, Table, Types } from '../../iceberg/index.js';
+import { arrowToRows, buildPartitionSpec, newSchema, optionalField, requiredField, rowsToArrow, Table, Transforms, Types } from '../../iceberg/index.js';
 import { LocalFileIO } from '../../io/local.js';
 import { complianceReport, FileTransport, LineageStore, Recorder, renderHtml, schemaFacet, tagsFacet, zoneLineageHook, type DatasetRef, type ZoneDataset } from '../../lineage/index.js';
 import { checkQuality, dataQualityAssertionsFacet, qualityGate, writeQuarantine, type QualityResult } from '../../quality/index.js';
@@ -173,7 +173,8 @@ export async function runDemo(ctx: CliContext, options: { dir: string; rows: num
     if (!(e instanceof AlreadyExistsError)) throw e;
   });
   const goldCustomers = await ensureGoldTable(lake.catalog, 'gold.customers', GOLD_CUSTOMERS);
-  const goldTransactions = await ensureGoldTable(lake.catalog, 'gold.transactions', GOLD_TRANSACTIONS);
+  // Partitioned by day(ts): a scan for a day reads only that day's files.
+  const goldTransactions = await ensureGoldTable(lake.catalog, 'gold.transactions', GOLD_TRANSACTIONS, buildPartitionSpec(GOLD_TRANSACTIONS, [{ source: 'ts', transform: Transforms.day }]));
   const goldFor: Partial<Record<DatasetName, { table: Table; key: string }>> = { customers: { table: goldCustomers, key: 'customer_id' }, transactions: { table: goldTransactions, key: 'transaction_id' } };
 
   // 6. Per dataset: check, quarantine, classify, protect, silver, gold.
