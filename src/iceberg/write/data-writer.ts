@@ -68,8 +68,6 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
   const prefix = `${options.filePrefix ?? '00000'}-${crypto.randomUUID()}`;
   const route = partitionRouter(schema, spec);
   const open = new Map<string, OpenFile>();
-  const finished: DataFile[] = [];
-  const published: string[] = [];
   let counter = 0;
 
   const start = (partition: Map<number, Value>, tuple: Value[]): OpenFile => {
@@ -80,13 +78,16 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
     done.catch(() => undefined); // observed in finish/abort
     return { location, partition, writer: new ParquetWriter(schema, parquetOptions), queue, done };
   };
-  const finish = async (f: OpenFile): Promise<void> => {
+  // A file is sealed (encoded, its last bytes queued) before the next one is
+  // encoded, but its write and fsync finish in the background: the disk works
+  // while the CPU encodes the next partition.
+  const sealed: { file: OpenFile; dataFile: DataFile }[] = [];
+  const seal = async (key: string, f: OpenFile): Promise<void> => {
     const { chunks, fileSize, metrics } = await f.writer.finish();
     for (const c of chunks) await f.queue.push(c);
     f.queue.close();
-    await f.done;
-    published.push(f.location);
-    finished.push({ ...metrics, content: FileContent.Data, filePath: f.location, fileFormat: 'PARQUET', partition: f.partition, fileSizeInBytes: BigInt(fileSize), specId: spec.specId });
+    open.delete(key);
+    sealed.push({ file: f, dataFile: { ...metrics, content: FileContent.Data, filePath: f.location, fileFormat: 'PARQUET', partition: f.partition, fileSizeInBytes: BigInt(fileSize), specId: spec.specId } });
   };
 
   try {
@@ -99,19 +100,18 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
           open.set(group.key, file);
         }
         for (const bytes of await file.writer.write(group.batch, group.rows === undefined ? {} : { rows: group.rows })) await file.queue.push(bytes);
-        if (file.writer.bytesWritten + file.writer.bufferedBytes >= target) {
-          open.delete(group.key);
-          await finish(file);
-        }
+        if (file.writer.bytesWritten + file.writer.bufferedBytes >= target) await seal(group.key, file);
       }
     }
-    for (const f of open.values()) await finish(f);
-    open.clear();
-    return finished;
+    for (const [key, f] of [...open]) await seal(key, f);
+    await Promise.all(sealed.map((s) => s.file.done));
+    return sealed.map((s) => s.dataFile);
   } catch (e) {
     for (const f of open.values()) f.queue.fail(e);
-    await Promise.allSettled([...open.values()].map((f) => f.done));
-    await io.deleteMany(published).catch(() => undefined);
+    const files = [...open.values(), ...sealed.map((s) => s.file)];
+    await Promise.allSettled(files.map((f) => f.done));
+    // Every file this call started, written or not: a failed write may still have left bytes.
+    await io.deleteMany(files.map((f) => f.location)).catch(() => undefined);
     throw e;
   }
 }

@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FileSystemCatalog } from '../../../../src/catalog/filesystem/catalog.js';
+import { rowsToArrow } from '../../../../src/formats/arrow/rows-to-arrow.js';
+import { MemoryFileIO } from '../../../../src/io/memory.js';
+import type { FileStat, WriteInput, WriteOptions } from '../../../../src/io/file-io.js';
+import { buildPartitionSpec } from '../../../../src/iceberg/spec/partition.js';
+import { newSchema } from '../../../../src/iceberg/spec/schema.js';
+import { Transforms } from '../../../../src/iceberg/spec/transforms.js';
+import { Types, optionalField, requiredField } from '../../../../src/iceberg/spec/types.js';
+import { Table } from '../../../../src/iceberg/table/table.js';
+import { writeDataFiles } from '../../../../src/iceberg/write/data-writer.js';
+import { IoError } from '../../../../src/errors.js';
+
+const schema = newSchema([requiredField(1, 'id', Types.long), optionalField(2, 'day', Types.date), optionalField(3, 'note', Types.string)]);
+
+/** A MemoryFileIO whose `write` of the n-th data file fails after the bytes were consumed. */
+class FailingIO extends MemoryFileIO {
+  writes = 0;
+  constructor(private readonly failAt: number) {
+    super();
+  }
+  override async write(location: string, data: WriteInput, options?: WriteOptions): Promise<FileStat> {
+    if (!location.endsWith('.parquet')) return super.write(location, data, options);
+    const n = ++this.writes;
+    const stat = await super.write(location, data, options);
+    if (n === this.failAt) throw new IoError(`disk full writing ${location}`);
+    return stat;
+  }
+}
+
+async function setup(io: MemoryFileIO) {
+  const catalog = new FileSystemCatalog({ warehouse: 'memory://wh/', io });
+  await catalog.createNamespace(['db']);
+  await catalog.createTable({ namespace: ['db'], name: 't' }, { schema, partitionSpec: buildPartitionSpec(schema, [{ source: 'day', transform: Transforms.identity }]) });
+  return Table.load(catalog, 'db.t');
+}
+
+async function dataFiles(io: MemoryFileIO): Promise<string[]> {
+  const out: string[] = [];
+  for await (const f of io.list('memory://wh/')) if (f.location.endsWith('.parquet')) out.push(f.location);
+  return out;
+}
+
+const rows = (days: number[]) => days.map((d, i) => ({ id: BigInt(i), day: 20_000 + d, note: `row ${i} `.repeat(20) }));
+
+describe('writeDataFiles', () => {
+  it('returns the files in the order they were sealed, each written completely', async () => {
+    const io = new MemoryFileIO();
+    const t = await setup(io);
+    const input = rowsToArrow(rows([0, 1, 2, 0, 1, 2, 3]), schema);
+    const files = await writeDataFiles(io, t.metadata, input);
+    expect(files.map((f) => Number(f.recordCount))).toEqual([2, 2, 2, 1]);
+    for (const f of files) expect((await io.stat(f.filePath)).size).toBe(Number(f.fileSizeInBytes));
+    expect((await dataFiles(io)).sort()).toEqual(files.map((f) => f.filePath).sort());
+  });
+
+  it('leaves no data file behind when any file write fails, whether it was sealed early or last (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), async (days, failAt, roll) => {
+        const io = new FailingIO(failAt);
+        const t = await setup(io);
+        const input = rowsToArrow(rows(days), schema);
+        const attempt = writeDataFiles(io, t.metadata, input, roll ? { targetFileSizeBytes: 1 } : {});
+        // One batch: one file per day either way; with a 1-byte target each is sealed as soon as its rows are in.
+        const expectedFiles = new Set(days).size;
+        if (failAt <= expectedFiles) {
+          await expect(attempt).rejects.toBeInstanceOf(IoError);
+          expect(await dataFiles(io)).toEqual([]);
+        } else {
+          expect(await attempt).toHaveLength(expectedFiles);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('leaves no data file behind when the input fails midway', async () => {
+    const io = new MemoryFileIO();
+    const t = await setup(io);
+    const batches = rowsToArrow(rows([0, 1, 2]), schema).batches;
+    async function* failing() {
+      yield* batches;
+      throw new Error('the source went away');
+    }
+    await expect(writeDataFiles(io, t.metadata, failing(), { targetFileSizeBytes: 1 })).rejects.toThrow('the source went away');
+    expect(await dataFiles(io)).toEqual([]);
+  });
+});
