@@ -41,5 +41,5 @@ export { detectFormat, DETECT_HEAD_BYTES } from './detect.js';
 export type { DetectedFormat } from './detect.js';
 export { inferSchema, DEFAULT_DECIMAL_INFERENCE } from './infer/infer.js';
 export type { InferOptions, TextSamples, DecimalInference } from './infer/infer.js';
-export { evolveSchema } from './infer/evolve.js';
-export type { EvolveResult, SchemaChange, ColumnConflict } from './infer/evolve.js';
+export { evolveSchema, evolveStruct } from './infer/evolve.js';
+export type { EvolveResult, SchemaChange, ColumnConflict, StructEvolution } from './infer/evolve.js';

@@ -127,6 +127,8 @@ export function batchStream(
   const pending: RecordBatch[] = [];
   let readAhead: Promise<void> = Promise.resolve();
   let finished = false;
+  // An error the read-ahead met: the iteration rethrows it instead of ending quietly.
+  let failure: { error: unknown } | undefined;
   const start = (): AsyncGenerator<RecordBatch> => (gen ??= run(setSchema));
   const pull = async (): Promise<IteratorResult<RecordBatch>> => {
     try {
@@ -152,7 +154,8 @@ export function batchStream(
             try {
               const r = await pull();
               if (!r.done) pending.push(r.value);
-            } catch {
+            } catch (e) {
+              failure = { error: e };
               return;
             }
           }
@@ -175,6 +178,11 @@ export function batchStream(
           }
           const queued = pending.shift();
           if (queued !== undefined) return { done: false, value: queued };
+          if (failure !== undefined) {
+            const { error } = failure;
+            failure = undefined;
+            throw error;
+          }
           if (finished) return { done: true, value: undefined };
           return pull();
         },

@@ -7,10 +7,10 @@
  */
 import { z } from 'zod';
 import { AlreadyExistsError, isLakeError, ValidationError } from '../errors.js';
-import { fromUtf8 } from '../internal/bytes.js';
+import { concatBytes, fromUtf8, utf8 } from '../internal/bytes.js';
 import { sha256Hex } from '../internal/hash.js';
 import type { FileIO, ObjectLockRetention, WriteInput, WriteOptions } from '../io/file-io.js';
-import { collectBytes } from '../io/streams.js';
+import { ContentHasher, hashContent, hashing } from './content-hash.js';
 import type { RetentionConfig } from './config.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect.js';
 import { bronzePrefix, fileSegment, hiveSegment, parseHivePath, utcDate } from './layout.js';
@@ -19,6 +19,12 @@ import { bronzePrefix, fileSegment, hiveSegment, parseHivePath, utcDate } from '
 export const BRONZE_MANIFEST_DIR = '_manifests';
 /** Where bronze keeps its content index (one pointer per source and SHA-256). */
 export const BRONZE_INDEX_DIR = '_index';
+/**
+ * Where a streamed file is staged while it is hashed, before its conditional
+ * publish. A staged object is deleted once published; one left by a crash is
+ * referenced by nothing and may be removed by maintenance.
+ */
+export const BRONZE_STAGING_DIR = '_staging';
 
 /** A row a reader could not parse, kept in bronze and reported. */
 export interface MalformedRow {
@@ -36,13 +42,38 @@ export interface FileDescription {
   malformed?: MalformedRow[];
 }
 
+/**
+ * A stored bronze object as a `describe` hook sees it: its first bytes, and
+ * the object itself to stream (`open`) or to read by range (`io` +
+ * `location`, as the Parquet reader does) — never the whole file in memory.
+ */
+export interface StoredFile {
+  /** The file's name as received. */
+  name: string;
+  /** Size in bytes. */
+  size: number;
+  /** The first {@link DETECT_HEAD_BYTES} bytes (or fewer), for format detection. */
+  head: Uint8Array;
+  /** The FileIO holding the object. */
+  io: FileIO;
+  /** URI of an object holding exactly this content. */
+  location: string;
+  /** The content as a stream of chunks. */
+  open(): Promise<ReadableStream<Uint8Array>>;
+}
+
 /** Describes an ingested file; the default only detects the format (`detectFormat` of `lakekit/formats`); see `describeWithReaders`. */
-export type DescribeFile = (file: { name: string; bytes: Uint8Array }) => Promise<FileDescription> | FileDescription;
+export type DescribeFile = (file: StoredFile) => Promise<FileDescription> | FileDescription;
 
 /** One file of an ingestion batch. */
 export interface IngestFile {
   /** The file's name as received (any text; it is escaped into one path segment). */
   name: string;
+  /**
+   * The content: bytes, text, or a stream (`ReadableStream<Uint8Array>` or
+   * any async iterable of chunks). A stream is hashed while it is staged,
+   * so a file of any size goes through with bounded memory.
+   */
   data: WriteInput;
   contentType?: string;
 }
@@ -134,7 +165,18 @@ const manifestSchema = z.object({
 });
 const indexSchema = z.object({ key: z.string(), sha256: z.string(), size: z.number(), receivedAt: z.string() });
 
-const defaultDescribe: DescribeFile = ({ name, bytes }) => ({ format: detectFormat(name, bytes.subarray(0, DETECT_HEAD_BYTES)) });
+const defaultDescribe: DescribeFile = ({ name, head }) => ({ format: detectFormat(name, head) });
+
+/** A file's content, hashed: in memory when it came as bytes or text, else staged in the store. */
+interface HashedContent {
+  sha256: string;
+  size: number;
+  head: Uint8Array;
+  /** The bytes, when the input was already in memory. */
+  bytes?: Uint8Array;
+  /** URI of the staged copy, when the input was a stream. */
+  staged?: string;
+}
 
 /**
  * Writes source data into the bronze zone byte for byte.
@@ -206,13 +248,16 @@ export class BronzeWriter {
     const existing = await this.#readManifestIfAny(manifestKey);
     const entries: BronzeFileEntry[] = [];
     for (const file of batch.files) {
-      const bytes = await collectBytes(file.data);
-      const sha = await sha256Hex(bytes);
       if (existing !== undefined) {
-        entries.push(this.#matchReplay(existing, file.name, sha, manifestKey));
+        entries.push(this.#matchReplay(existing, file.name, (await hashContent(file.data)).sha256, manifestKey));
         continue;
       }
-      entries.push(await this.#store(batch.source, prefix, file, bytes, sha, receivedAt, lock));
+      const content = await this.#hash(file.data);
+      try {
+        entries.push(await this.#store(batch.source, prefix, file, content, receivedAt, lock));
+      } finally {
+        if (content.staged !== undefined) await this.#io.delete(content.staged).catch(() => undefined);
+      }
     }
     const manifest: IngestionManifest = existing ?? { formatVersion: 1, batchId, source: batch.source, ingestDate, receivedAt: receivedAt.toISOString(), files: entries };
     if (existing === undefined) {
@@ -249,44 +294,76 @@ export class BronzeWriter {
     return { ...(contentType === undefined ? {} : { contentType }), ...(lock === undefined ? {} : { objectLock: lock }) };
   }
 
-  async #store(source: string, prefix: string, file: IngestFile, bytes: Uint8Array, sha: string, receivedAt: Date, lock: ObjectLockRetention | undefined): Promise<BronzeFileEntry> {
-    const description = await this.#describe({ name: file.name, bytes });
-    const base = {
-      name: file.name,
-      size: bytes.byteLength,
-      sha256: sha,
-      format: description.format,
-      ...(description.schema === undefined ? {} : { schema: description.schema }),
-      ...(description.malformed === undefined || description.malformed.length === 0 ? {} : { malformed: description.malformed }),
+  /** Hash the content: bytes and text directly, a stream while it is staged (so it need not fit in memory). */
+  async #hash(data: WriteInput): Promise<HashedContent> {
+    if (data instanceof Uint8Array || typeof data === 'string') {
+      const bytes = typeof data === 'string' ? utf8(data) : data;
+      const hasher = new ContentHasher();
+      hasher.update(bytes);
+      return { sha256: await hasher.hex(), size: bytes.byteLength, head: bytes.subarray(0, DETECT_HEAD_BYTES), bytes };
+    }
+    const hasher = new ContentHasher();
+    const head = { bytes: [] as Uint8Array[], limit: DETECT_HEAD_BYTES };
+    const staged = this.#at(`${BRONZE_STAGING_DIR}/${crypto.randomUUID()}`);
+    try {
+      await this.#io.write(staged, hashing(data, hasher, head));
+    } catch (e) {
+      await this.#io.delete(staged).catch(() => undefined);
+      throw e;
+    }
+    return { sha256: await hasher.hex(), size: hasher.size, head: concatBytes(head.bytes), staged };
+  }
+
+  #stored(name: string, content: HashedContent, location: string): StoredFile {
+    return { name, size: content.size, head: content.head, io: this.#io, location, open: () => this.#io.readStream(location) };
+  }
+
+  async #store(source: string, prefix: string, file: IngestFile, content: HashedContent, receivedAt: Date, lock: ObjectLockRetention | undefined): Promise<BronzeFileEntry> {
+    const sha = content.sha256;
+    const describeAt = async (location: string) => {
+      const description = await this.#describe(this.#stored(file.name, content, location));
+      return {
+        name: file.name,
+        size: content.size,
+        sha256: sha,
+        format: description.format,
+        ...(description.schema === undefined ? {} : { schema: description.schema }),
+        ...(description.malformed === undefined || description.malformed.length === 0 ? {} : { malformed: description.malformed }),
+      };
     };
     const indexKey = `${BRONZE_INDEX_DIR}/${hiveSegment('source', source)}/${sha}.json`;
     const known = await this.#readIndex(indexKey);
-    if (known !== undefined) return { ...base, key: known.key, location: this.#at(known.key), receivedAt: known.receivedAt, status: 'duplicate' };
+    if (known !== undefined) {
+      return { ...(await describeAt(this.#at(known.key))), key: known.key, location: this.#at(known.key), receivedAt: known.receivedAt, status: 'duplicate' };
+    }
     const key = `${prefix}${fileSegment(file.name)}`;
-    const entry: BronzeFileEntry = {
-      ...base,
-      key,
-      location: this.#at(key),
-      receivedAt: receivedAt.toISOString(),
-      status: 'stored',
-      ...(lock === undefined ? {} : { retainUntil: lock.retainUntil.toISOString() }),
-    };
+    const location = this.#at(key);
     let wroteObject = true;
     try {
-      await this.#io.createIfAbsent(entry.location, bytes, this.#opts(file.contentType, lock));
+      // Publish create-if-absent: from memory, or streamed from the staged copy.
+      const data = content.bytes ?? (await this.#io.readStream(content.staged!));
+      await this.#io.createIfAbsent(location, data, this.#opts(file.contentType, lock));
     } catch (e) {
       if (!isLakeError(e, 'ALREADY_EXISTS')) throw e;
       // Same name, same day: identical content (an ingest interrupted before its index entry) is a duplicate; anything else is refused.
-      const there = await this.#io.read(entry.location);
-      if ((await sha256Hex(there)) !== sha) {
+      if ((await hashContent(await this.#io.readStream(location))).sha256 !== sha) {
         throw new AlreadyExistsError(`bronze already holds a different ${JSON.stringify(file.name)} from ${source} for ${prefix}; bronze never overwrites, send it under another name`, {
-          context: { location: entry.location },
+          context: { location },
         });
       }
       wroteObject = false;
     }
+    const base = await describeAt(location);
+    const entry: BronzeFileEntry = {
+      ...base,
+      key,
+      location,
+      receivedAt: receivedAt.toISOString(),
+      status: 'stored',
+      ...(lock === undefined ? {} : { retainUntil: lock.retainUntil.toISOString() }),
+    };
     try {
-      await this.#io.createIfAbsent(this.#at(indexKey), JSON.stringify({ key, sha256: sha, size: bytes.byteLength, receivedAt: entry.receivedAt }), this.#opts('application/json', undefined));
+      await this.#io.createIfAbsent(this.#at(indexKey), JSON.stringify({ key, sha256: sha, size: content.size, receivedAt: entry.receivedAt }), this.#opts('application/json', undefined));
     } catch (e) {
       if (!isLakeError(e, 'ALREADY_EXISTS')) throw e;
       // A concurrent ingest stored the same content first: drop our copy (nothing references it yet) and point at theirs.
@@ -343,7 +420,38 @@ export class BronzeWriter {
     }
   }
 
-  /** Read a stored file's bytes, checking them against the SHA-256 the manifest recorded. */
+  /**
+   * Stream a stored file, checking it against the SHA-256 (and size) the
+   * manifest recorded as it passes: a mismatch errors the stream at its end
+   * with `ValidationError`, so a consumer that commits only after the last
+   * chunk never commits altered data. Memory stays bounded by one chunk.
+   */
+  async readStream(entry: Pick<BronzeFileEntry, 'location' | 'sha256'> & { size?: number }): Promise<ReadableStream<Uint8Array>> {
+    const source = await this.#io.readStream(entry.location);
+    const hasher = new ContentHasher();
+    return source.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          hasher.update(chunk);
+          controller.enqueue(chunk);
+        },
+        async flush(controller) {
+          const sha = await hasher.hex();
+          if (sha !== entry.sha256 || (entry.size !== undefined && hasher.size !== entry.size)) {
+            controller.error(new ValidationError(`bronze object ${entry.location} does not match its recorded SHA-256; it was altered outside lakekit`, { context: { location: entry.location } }));
+          }
+        },
+      }),
+    );
+  }
+
+  /** Check a stored file against its recorded SHA-256 (and size) in one streaming pass; `ValidationError` if it was altered. */
+  async verify(entry: Pick<BronzeFileEntry, 'location' | 'sha256'> & { size?: number }): Promise<void> {
+    const reader = (await this.readStream(entry)).getReader();
+    while (!(await reader.read()).done);
+  }
+
+  /** Read a stored file's bytes, checking them against the SHA-256 the manifest recorded. Buffers the whole file; prefer {@link readStream} for large files. */
   async read(entry: Pick<BronzeFileEntry, 'location' | 'sha256'>): Promise<Uint8Array> {
     const bytes = await this.#io.read(entry.location);
     if ((await sha256Hex(bytes)) !== entry.sha256) {

@@ -143,21 +143,36 @@ export async function applyDmsBatch(table: Table, batch: DmsBatch, options: Appl
   return { status: 'applied', ...none, inserted: result.inserted, updated: result.updated, deleted: result.deleted, snapshot: result.snapshot };
 }
 
+/**
+ * Order of two commit timestamps: DMS's `TimestampColumnName` column is text
+ * (`yyyy-MM-dd HH:mm:ss.SSSSSS`, which sorts as text), but a caller may pass
+ * a typed timestamp (epoch numbers, microsecond bigints, Dates): those
+ * compare by value. Missing timestamps sort first.
+ */
+function compareCommitTimes(a: unknown, b: unknown): number {
+  const key = (v: unknown): bigint | number | string | undefined => (v === null || v === undefined ? undefined : v instanceof Date ? v.getTime() : typeof v === 'bigint' || typeof v === 'number' ? v : String(v));
+  const x = key(a);
+  const y = key(b);
+  if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? -1 : 1;
+  if (typeof x === 'string' || typeof y === 'string') {
+    const sx = String(x);
+    const sy = String(y);
+    return sx < sy ? -1 : sx > sy ? 1 : 0;
+  }
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** Fold ordered change rows into the final upserts and deletes per key. */
 function foldChanges(table: Table, rows: readonly Record<string, unknown>[], fullLoad: boolean | undefined, options: ApplyCdcOptions): { upserts: ArrowTable; deletes: ArrowTable } {
   const schema = table.schema();
   const ts = options.timestampColumn;
   let order = rows.map((_, i) => i);
-  if (ts !== undefined) {
-    const tsOf = (i: number) => String(rows[i]![ts] ?? '');
-    order = order.sort((a, b) => (tsOf(a) < tsOf(b) ? -1 : tsOf(a) > tsOf(b) ? 1 : a - b));
-  }
-  const hasOp = rows.length > 0 && DMS_OP_COLUMN in rows[0]!;
-  const full = fullLoad ?? !hasOp;
+  if (ts !== undefined) order = order.sort((a, b) => compareCommitTimes(rows[a]![ts], rows[b]![ts]) || a - b);
   const final = new Map<string, { op: 'U' | 'D'; row: number }>();
   for (const i of order) {
     const r = rows[i]!;
-    const raw = full ? 'I' : r[DMS_OP_COLUMN];
+    // A row without an Op column comes from a full-load file (unless the batch says it is not a full load).
+    const raw = fullLoad === true || (fullLoad === undefined && !(DMS_OP_COLUMN in r)) ? 'I' : r[DMS_OP_COLUMN];
     const op = typeof raw === 'string' ? raw.trim().toUpperCase() : raw;
     if (op !== 'I' && op !== 'U' && op !== 'D') {
       throw new ValidationError(`change row ${i} has Op ${JSON.stringify(raw)}; DMS operations are I, U and D (full-load rows have no Op)`, { context: { row: i } });
@@ -189,10 +204,14 @@ export interface DmsFile {
 /**
  * Decode DMS change files (CSV without header, or Parquet) into change rows
  * for {@link applyDmsBatch}, with columns named after the table: `Op`
- * first (absent in full-load files — detected when the row has exactly the
- * table's column count), then the timestamp column if `timestampColumn` is
- * given, then the table's columns in order. Values stay text (CSV) and are
- * converted to the table's types when applied.
+ * first, then the timestamp column if `timestampColumn` is given (DMS's
+ * `TimestampColumnName`: text `yyyy-MM-dd HH:mm:ss.SSSSSS`, used to order
+ * the changes), then the table's columns. Full-load files have no `Op`
+ * (a CSV row is one when it has exactly the table's columns plus the
+ * timestamp; a Parquet file when it has no `Op` column): their rows get
+ * `Op: 'I'`, so one batch may mix full-load and CDC files. Parquet columns
+ * the table lacks (transaction ids, other `_dms_*` columns) are dropped.
+ * CSV values stay text and are converted to the table's types when applied.
  */
 export async function readDmsFiles(table: Table, files: readonly DmsFile[], options: { timestampColumn?: string } = {}): Promise<{ rows: Record<string, unknown>[]; sha256: string }> {
   const columns = table.schema().fields.map((f) => f.name);
@@ -201,7 +220,7 @@ export async function readDmsFiles(table: Table, files: readonly DmsFile[], opti
   for (const file of files) {
     digests.push(await sha256Hex(file.bytes));
     if (file.bytes.byteLength >= 4 && fromUtf8(file.bytes.subarray(0, 4)) === 'PAR1') {
-      rows.push(...(await readDmsParquet(table, file)));
+      rows.push(...(await readDmsParquet(table, file, options.timestampColumn)));
       continue;
     }
     const records = parseDmsCsv(fromUtf8(file.bytes), file.name);
@@ -216,7 +235,8 @@ export async function readDmsFiles(table: Table, files: readonly DmsFile[], opti
       }
       let i = 0;
       const row: Record<string, unknown> = {};
-      if (withOp) row[DMS_OP_COLUMN] = rec[i++];
+      // Full-load rows are inserts; marking them so lets one batch mix full-load and CDC files.
+      row[DMS_OP_COLUMN] = withOp ? rec[i++] : 'I';
       if (options.timestampColumn !== undefined) row[options.timestampColumn] = rec[i++];
       for (const c of columns) row[c] = rec[i++];
       rows.push(row);
@@ -225,13 +245,22 @@ export async function readDmsFiles(table: Table, files: readonly DmsFile[], opti
   return { rows, sha256: await sha256Hex(digests.join(',')) };
 }
 
-async function readDmsParquet(table: Table, file: DmsFile): Promise<Record<string, unknown>[]> {
+async function readDmsParquet(table: Table, file: DmsFile, timestampColumn: string | undefined): Promise<Record<string, unknown>[]> {
   const io = new MemoryFileIO();
   const loc = `memory://dms/${crypto.randomUUID()}.parquet`;
   await io.write(loc, file.bytes);
+  const stream = readParquet(io, loc);
+  const names = (await stream.schema).fields.map((f) => f.name);
+  // Keep Op, the commit timestamp and the table's columns; other columns DMS adds (transaction ids, `_dms_*`) are dropped.
+  const keep = new Set([DMS_OP_COLUMN, ...(timestampColumn === undefined ? [] : [timestampColumn]), ...table.schema().fields.map((f) => f.name)]);
+  const fullLoad = !names.includes(DMS_OP_COLUMN);
   const rows: Record<string, unknown>[] = [];
-  for await (const b of readParquet(io, loc)) rows.push(...arrowToRows(b));
-  const columns = new Set([DMS_OP_COLUMN, ...table.schema().fields.map((f) => f.name)]);
-  // Columns DMS adds that the table lacks (other than Op and the timestamp column) are dropped when applied.
-  return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => columns.has(k) || !k.startsWith('_'))));
+  for await (const b of stream) {
+    for (const r of arrowToRows(b)) {
+      const row: Record<string, unknown> = fullLoad ? { [DMS_OP_COLUMN]: 'I' } : {};
+      for (const [k, v] of Object.entries(r)) if (keep.has(k)) row[k] = v;
+      rows.push(row);
+    }
+  }
+  return rows;
 }

@@ -6,17 +6,29 @@
  * committed are recognised and skipped, and no zone ever shows partial data.
  * A failing quality gate stops the job before silver commits: bronze is
  * untouched, the failing rows go to quarantine, nothing reaches gold.
+ *
+ * Bronze → silver streams: each bronze object is read as record batches
+ * (checked against its SHA-256 as it streams), and each batch goes through
+ * `transform`, the quality gate, `protect` and into silver's Parquet files
+ * before the next is read, so a file of any size is promoted with memory
+ * bounded by a batch and the open row groups. What needs every row at once
+ * — a function quality gate (uniqueness, thresholds), `dedupKey`, or
+ * `scope: 'dataset'` — collects the batch's rows first, and is documented as
+ * doing so.
  */
 import { Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { ValidationError } from '../errors.js';
 import { arrowToRows } from '../formats/arrow/arrow-to-rows.js';
 import { rowsToArrow } from '../formats/arrow/rows-to-arrow.js';
+import type { RecordBatchStream } from '../formats/stream.js';
 import type { Table } from '../iceberg/table/table.js';
+import type { FileIO } from '../io/file-io.js';
 import type { BronzeFileEntry, BronzeWriter, IngestionManifest, MalformedRow } from './bronze.js';
 import { mergeByKey } from './gold.js';
-import { decodeWithReaders } from './readers.js';
-import type { HookContext, LineageDataset, LineageHook, ProtectHook, QualityGate } from './hooks.js';
-import type { SilverWriteOptions, SilverWriter } from './silver.js';
+import { readWithReaders } from './readers.js';
+import { isStreamingGate, type HookContext, type LineageDataset, type LineageHook, type ProtectHook, type QualityGate, type StreamingQualityGate } from './hooks.js';
+import { arrowBytes, schemaSignature } from './silver-sink.js';
+import type { SilverWriteOptions, SilverWriteResult, SilverWriter } from './silver.js';
 
 /** Snapshot summary key naming the bronze batch a gold snapshot was promoted from. */
 export const PROMOTION_SUMMARY_KEY = 'lakekit.promotion.batch';
@@ -27,8 +39,26 @@ export interface DecodedFile {
   malformed?: MalformedRow[];
 }
 
-/** Decodes one bronze file (e.g. with `lakekit/formats` readers). */
+/** Decodes one whole bronze file held in memory (e.g. with `decodeWithReaders`); prefer a streaming {@link ReadBronzeFile}. */
 export type DecodeFile = (file: { entry: BronzeFileEntry; bytes: Uint8Array }) => Promise<DecodedFile> | DecodedFile;
+
+/** A stored bronze object, as a {@link ReadBronzeFile} hook reads it. */
+export interface BronzeObject {
+  entry: BronzeFileEntry;
+  /** The bronze zone's FileIO and the object's URI, for readers that need ranges (Parquet). */
+  io: FileIO;
+  location: string;
+  /** The content as a stream, checked against the recorded SHA-256: an altered object errors at the stream's end. */
+  open(): Promise<ReadableStream<Uint8Array>>;
+  /** Check the object against its SHA-256 in one streaming pass (for readers that used `io` + `location`). */
+  verify(): Promise<void>;
+}
+
+/** Reads one bronze object as a stream of record batches (malformed rows in `malformed`). */
+export type ReadBronzeFile = (file: BronzeObject) => Promise<RecordBatchStream> | RecordBatchStream;
+
+/** How promotion hands data to `transform`, the quality gate and `protect`. */
+export type PromotionScope = 'batch' | 'dataset';
 
 /** The gold step of a promotion. */
 export interface GoldTarget {
@@ -47,16 +77,35 @@ export interface PromoteOptions {
   silver: SilverWriter;
   /** The bronze batch: its manifest, or the manifest's URI. */
   batch: IngestionManifest | string;
-  /** Turns a bronze file into Arrow. @default decodeWithReaders() (CSV, JSON, JSONL, Avro, Parquet) */
+  /** Reads a bronze file as record batches. @default readWithReaders() (CSV, JSON, JSONL, Avro, Parquet, streamed) */
+  read?: ReadBronzeFile;
+  /** Instead of `read`: decode each whole file in memory (bounded by the largest file, not by a batch). */
   decode?: DecodeFile;
   /** Silver dataset name (`sales.orders`). */
   dataset: string;
-  /** Clean and standardize the decoded rows (e.g. with `standardize` and `dedupByKey`). */
+  /**
+   * Clean and standardize the decoded rows (e.g. with `standardize`). Called
+   * per record batch (or per decoded file) unless `scope` is `'dataset'`;
+   * a transform that looks across rows (`dedupByKey`) needs `'dataset'`.
+   */
   transform?: (table: ArrowTable, ctx: HookContext) => ArrowTable | Promise<ArrowTable>;
-  /** Silver partitioning and de-duplication. */
+  /**
+   * `'batch'`: hooks see one record batch at a time (bounded memory; right
+   * for row-level cleaning, masking and row rules). `'dataset'`: they see
+   * all rows of the bronze batch at once (memory grows with the data). A
+   * function `qualityGate` or `silverOptions.dedupKey` implies `'dataset'`.
+   * @default 'batch'
+   */
+  scope?: PromotionScope;
+  /** Silver partitioning and de-duplication (`dedupKey` needs every row: it implies `scope: 'dataset'`). */
   silverOptions?: Pick<SilverWriteOptions, 'domain' | 'dateColumn' | 'date' | 'mode' | 'dedupKey'>;
   gold?: GoldTarget;
-  qualityGate?: QualityGate;
+  /**
+   * The quality gate. A function sees every row at once (it may hold
+   * uniqueness or threshold rules), so it implies `scope: 'dataset'`; a
+   * {@link StreamingQualityGate} (e.g. `perBatchGate(rowRules)`) is fed batch by batch.
+   */
+  qualityGate?: QualityGate | StreamingQualityGate;
   protect?: ProtectHook;
   lineage?: LineageHook;
   /** @default a random UUID */
@@ -72,6 +121,8 @@ export interface PromotionStep {
   rowsIn: number;
   rowsOut: number;
   files: number;
+  /** Silver: most bytes of Arrow data and unflushed Parquet held at once (see `SilverWriteResult.peakBufferedBytes`). */
+  peakBufferedBytes?: number;
   /** Silver manifest version. */
   version?: number;
   /** Gold snapshot id. */
@@ -89,19 +140,6 @@ export interface PromotionResult {
   qualityReport?: unknown;
 }
 
-function concatTables(tables: readonly ArrowTable[]): ArrowTable {
-  if (tables.length === 1) return tables[0]!;
-  const first = tables[0]!;
-  const names = first.schema.fields.map((f) => `${f.name}:${String(f.type)}`).join(',');
-  const batches: RecordBatch[] = [];
-  for (const t of tables) {
-    const other = t.schema.fields.map((f) => `${f.name}:${String(f.type)}`).join(',');
-    if (other !== names) throw new ValidationError(`the files of one bronze batch decode to different schemas (${names} vs ${other}); promote them as separate batches or align them in decode`);
-    batches.push(...t.batches);
-  }
-  return new ArrowTable(first.schema, batches);
-}
-
 /**
  * Promote one bronze batch through silver to gold.
  *
@@ -109,7 +147,6 @@ function concatTables(tables: readonly ArrowTable[]): ArrowTable {
  * ```ts
  * const result = await promote({
  *   bronze, silver, batch: report.manifest, dataset: 'sales.orders',
- *   decode: ({ bytes }) => ({ table: csvToArrow(bytes) }),
  *   silverOptions: { domain: 'sales', dateColumn: 'order_date' },
  *   gold: { table: orders, mode: 'merge', key: ['order_id'] },
  * });
@@ -126,8 +163,6 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   try {
     const steps: PromotionStep[] = [];
     const malformed: PromotionResult['malformed'] = [];
-    const tables: ArrowTable[] = [];
-    const decode = options.decode ?? decodeWithReaders();
     // Files bronze found to be duplicates were promoted with the batch that first delivered them.
     const stored = manifest.files.filter((f) => f.status === 'stored');
     if (stored.length === 0) {
@@ -135,33 +170,47 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
       await options.lineage?.complete({ runId, job, inputs, outputs: [], endedAt: new Date() });
       return { runId, status: 'completed', steps, malformed };
     }
-    for (const entry of stored) {
-      const decoded = await decode({ entry, bytes: await options.bronze.read(entry) });
-      if (decoded.malformed !== undefined && decoded.malformed.length > 0) malformed.push({ file: entry.key, rows: decoded.malformed });
-      tables.push(decoded.table);
+    let written: SilverWriteResult;
+    if ((await options.silver.current(options.dataset))?.batches.includes(batchKey) === true) {
+      // Silver already committed this batch (a re-run): bronze need not be read again.
+      steps.push({ step: 'read-bronze', status: 'skipped', rowsIn: 0, rowsOut: 0, files: 0 });
+      written = { dataset: options.dataset, status: 'duplicate', version: undefined, rowsIn: 0, rowsOut: 0, files: [] };
+    } else {
+      const counter = { rows: 0 };
+      const units = readBronze(options, stored, malformed, counter);
+      const silverWrite = {
+        ...options.silverOptions,
+        batchId: batchKey,
+        runId,
+        source: manifest.source,
+        ...(options.protect === undefined ? {} : { protect: options.protect }),
+      };
+      const gate = options.qualityGate;
+      const whole = options.scope === 'dataset' || (gate !== undefined && !isStreamingGate(gate)) || options.silverOptions?.dedupKey !== undefined;
+      if (whole) {
+        let data = await collect(units);
+        if (options.transform !== undefined) data = await options.transform(data, ctx('silver', options.dataset));
+        const held = arrowBytes(data);
+        written = await options.silver.write(options.dataset, data, { ...silverWrite, ...(gate === undefined ? {} : { qualityGate: gate as QualityGate }) });
+        written = { ...written, peakBufferedBytes: held + (written.peakBufferedBytes ?? 0) };
+      } else {
+        const transform = options.transform;
+        const hctx = ctx('silver', options.dataset);
+        const shaped = transform === undefined ? units : mapUnits(units, (t) => transform(t, hctx));
+        written = await options.silver.writeBatches(options.dataset, shaped, { ...silverWrite, ...(gate === undefined ? {} : { qualityGate: gate }) });
+      }
+      steps.push({ step: 'read-bronze', status: 'done', rowsIn: counter.rows, rowsOut: counter.rows, files: stored.length });
     }
-    let data = concatTables(tables);
-    const rowsRead = data.numRows;
-    steps.push({ step: 'read-bronze', status: 'done', rowsIn: rowsRead, rowsOut: rowsRead, files: stored.length });
-    if (options.transform !== undefined) data = await options.transform(data, ctx('silver', options.dataset));
 
-    const written = await options.silver.write(options.dataset, data, {
-      ...options.silverOptions,
-      batchId: batchKey,
-      runId,
-      source: manifest.source,
-      ...(options.qualityGate === undefined ? {} : { qualityGate: options.qualityGate }),
-      ...(options.protect === undefined ? {} : { protect: options.protect }),
-    });
     if (written.status === 'quality-failed') {
-      steps.push({ step: 'silver', status: 'quality-failed', rowsIn: written.rowsIn, rowsOut: 0, files: 0 });
+      steps.push({ step: 'silver', status: 'quality-failed', rowsIn: written.rowsIn, rowsOut: 0, files: 0, ...peakOf(written) });
       const result: PromotionResult = { runId, status: 'quality-failed', steps, malformed, ...(written.quarantine === undefined ? {} : { quarantine: written.quarantine }), ...(written.qualityReport === undefined ? {} : { qualityReport: written.qualityReport }) };
       await options.lineage?.fail({ runId, job, inputs, error: { message: 'quality gate failed', quarantine: written.quarantine, report: written.qualityReport }, endedAt: new Date() });
       return result;
     }
     const silverManifest = await options.silver.current(options.dataset);
     const version = silverManifest?.version;
-    steps.push({ step: 'silver', status: written.status === 'duplicate' ? 'skipped' : 'done', rowsIn: written.rowsIn, rowsOut: written.rowsOut, files: written.files.length, ...(version === undefined ? {} : { version }) });
+    steps.push({ step: 'silver', status: written.status === 'duplicate' ? 'skipped' : 'done', rowsIn: written.rowsIn, rowsOut: written.rowsOut, files: written.files.length, ...(version === undefined ? {} : { version }), ...peakOf(written) });
     const outputs: LineageDataset[] = [{ namespace: 'silver', name: options.dataset, facets: { version, files: written.files.length, rows: written.rowsOut } }];
 
     if (options.gold !== undefined) {
@@ -173,29 +222,45 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
         steps.push({ step: 'gold', status: 'skipped', rowsIn: 0, rowsOut: 0, files: 0, snapshotId: prior.snapshotId });
       } else {
         // Gold gets exactly what silver committed for this batch (protected, typed), read back from silver.
-        const committed = await committedRows(options, batchKey, version);
-        let goldData = gold.transform === undefined ? committed : await gold.transform(committed, ctx('gold', target.name));
-        goldData = rowsToArrow(arrowToRows(goldData), target.schema());
         const summary = { [PROMOTION_SUMMARY_KEY]: batchKey, 'lakekit.promotion.run-id': runId };
         const mode = gold.mode ?? 'append';
         let snapshotId: bigint | undefined;
         let files = 0;
-        if (mode === 'append') {
-          const s = await target.append(goldData, { summary });
+        let rowsIn = 0;
+        let rowsOut = 0;
+        if (mode === 'append' && gold.transform === undefined) {
+          // Appends stream silver's batches into the table, converted batch by batch.
+          const goldSchema = target.schema();
+          const counted = { rows: 0 };
+          const source = (await committedBatches(options, batchKey, version)).batches;
+          const s = await target.append(convertBatches(source, (b) => rowsToArrow(arrowToRows(new ArrowTable(b)), goldSchema), counted), { summary });
           snapshotId = s.snapshotId;
           files = Number(s.summary?.['added-data-files'] ?? 0);
-        } else if (mode === 'merge') {
-          if (gold.key === undefined || gold.key.length === 0) throw new ValidationError('gold mode merge needs key columns: gold: { mode: "merge", key: [...] }');
-          const r = await mergeByKey(target, { upserts: goldData }, { key: gold.key, summary });
-          snapshotId = r.snapshot?.snapshotId;
-          files = r.addedDataFiles;
+          rowsIn = rowsOut = counted.rows;
         } else {
-          const r = await target.overwritePartitions(goldData);
-          snapshotId = r.snapshot?.snapshotId;
-          files = r.addedDataFiles;
+          // Merges and partition overwrites compare against the whole batch: it is read into memory.
+          const committed = await options.silver.read(options.dataset, (await committedBatches(options, batchKey, version)).read);
+          let goldData = gold.transform === undefined ? committed : await gold.transform(committed, ctx('gold', target.name));
+          goldData = rowsToArrow(arrowToRows(goldData), target.schema());
+          rowsIn = committed.numRows;
+          rowsOut = goldData.numRows;
+          if (mode === 'append') {
+            const s = await target.append(goldData, { summary });
+            snapshotId = s.snapshotId;
+            files = Number(s.summary?.['added-data-files'] ?? 0);
+          } else if (mode === 'merge') {
+            if (gold.key === undefined || gold.key.length === 0) throw new ValidationError('gold mode merge needs key columns: gold: { mode: "merge", key: [...] }');
+            const r = await mergeByKey(target, { upserts: goldData }, { key: gold.key, summary });
+            snapshotId = r.snapshot?.snapshotId;
+            files = r.addedDataFiles;
+          } else {
+            const r = await target.overwritePartitions(goldData);
+            snapshotId = r.snapshot?.snapshotId;
+            files = r.addedDataFiles;
+          }
         }
-        steps.push({ step: 'gold', status: 'done', rowsIn: committed.numRows, rowsOut: goldData.numRows, files, ...(snapshotId === undefined ? {} : { snapshotId }) });
-        outputs.push({ namespace: target.catalog.name, name: target.name, facets: { snapshotId: snapshotId?.toString(), rows: goldData.numRows } });
+        steps.push({ step: 'gold', status: 'done', rowsIn, rowsOut, files, ...(snapshotId === undefined ? {} : { snapshotId }) });
+        outputs.push({ namespace: target.catalog.name, name: target.name, facets: { snapshotId: snapshotId?.toString(), rows: rowsOut } });
       }
     }
     await options.lineage?.complete({ runId, job, inputs, outputs, endedAt: new Date() });
@@ -206,8 +271,12 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   }
 }
 
-/** The rows silver committed for `batchKey`: the files the version that recorded it added. */
-async function committedRows(options: PromoteOptions, batchKey: string, currentVersion: number | undefined): Promise<ArrowTable> {
+/** The files silver committed for `batchKey` (those the version that first recorded it added), to stream or to read. */
+async function committedBatches(
+  options: PromoteOptions,
+  batchKey: string,
+  currentVersion: number | undefined,
+): Promise<{ read: { version: number; filter: (f: { path: string }) => boolean }; batches: AsyncIterable<RecordBatch> }> {
   if (currentVersion === undefined) throw new ValidationError(`silver dataset ${options.dataset} has no version; the silver step did not commit`);
   // Walk back to the version that first recorded the batch; its new files are the batch's rows.
   let v = currentVersion;
@@ -219,5 +288,58 @@ async function committedRows(options: PromoteOptions, batchKey: string, currentV
     m = prev;
   }
   const prevPaths = new Set(v > 1 ? (await options.silver.manifest(options.dataset, v - 1)).files.map((f) => f.path) : []);
-  return options.silver.read(options.dataset, { version: m.version, filter: (f) => !prevPaths.has(f.path) });
+  const read = { version: m.version, filter: (f: { path: string }) => !prevPaths.has(f.path) };
+  return { read, batches: (await options.silver.readBatches(options.dataset, read)).batches };
+}
+
+/** The record batches of a bronze batch's files, one unit per batch (or per decoded file), all of one schema. */
+async function* readBronze(options: PromoteOptions, stored: readonly BronzeFileEntry[], malformed: PromotionResult['malformed'], counter: { rows: number }): AsyncGenerator<ArrowTable> {
+  const read = options.read ?? readWithReaders();
+  const bronze = options.bronze;
+  let first: string | undefined;
+  const same = (t: ArrowTable): ArrowTable => {
+    const sig = schemaSignature(t.schema);
+    first ??= sig;
+    if (sig !== first) throw new ValidationError(`the files of one bronze batch decode to different schemas (${first} vs ${sig}); promote them as separate batches or align them in read/decode`);
+    counter.rows += t.numRows;
+    return t;
+  };
+  for (const entry of stored) {
+    if (options.decode !== undefined) {
+      const decoded = await options.decode({ entry, bytes: await bronze.read(entry) });
+      if (decoded.malformed !== undefined && decoded.malformed.length > 0) malformed.push({ file: entry.key, rows: decoded.malformed });
+      yield same(decoded.table);
+      continue;
+    }
+    const object: BronzeObject = { entry, io: bronze.io, location: entry.location, open: () => bronze.readStream(entry), verify: () => bronze.verify(entry) };
+    const stream = await read(object);
+    for await (const batch of stream) yield same(new ArrowTable(batch));
+    if (stream.malformed.length > 0) malformed.push({ file: entry.key, rows: stream.malformed.map((r) => ({ line: r.line, reason: r.reason, text: r.text })) });
+  }
+}
+
+async function collect(units: AsyncIterable<ArrowTable>): Promise<ArrowTable> {
+  const batches: RecordBatch[] = [];
+  let schema: ArrowTable['schema'] | undefined;
+  for await (const t of units) {
+    schema ??= t.schema;
+    batches.push(...t.batches);
+  }
+  return schema === undefined ? new ArrowTable() : new ArrowTable(schema, batches);
+}
+
+async function* mapUnits(units: AsyncIterable<ArrowTable>, f: (t: ArrowTable) => ArrowTable | Promise<ArrowTable>): AsyncGenerator<ArrowTable> {
+  for await (const t of units) yield await f(t);
+}
+
+async function* convertBatches(source: AsyncIterable<RecordBatch>, f: (b: RecordBatch) => ArrowTable, counted: { rows: number }): AsyncGenerator<RecordBatch> {
+  for await (const b of source) {
+    const t = f(b);
+    counted.rows += t.numRows;
+    yield* t.batches;
+  }
+}
+
+function peakOf(r: SilverWriteResult): { peakBufferedBytes?: number } {
+  return r.peakBufferedBytes === undefined ? {} : { peakBufferedBytes: r.peakBufferedBytes };
 }

@@ -1,8 +1,9 @@
 /**
  * Bronze files through the `lakekit/formats` streaming readers: a
  * `describe` hook for ingestion (format, schema, malformed rows with line
- * numbers) and a `decode` hook for promotion (Arrow, malformed rows kept in
- * bronze and reported).
+ * numbers), a streaming `read` hook for promotion (record batches straight
+ * from the stored object, bounded memory), and the whole-file `decode` hook
+ * kept for callers that already hold the bytes.
  */
 import { Table as ArrowTable, type RecordBatch, type Schema as ArrowSchema } from 'apache-arrow';
 import { UnsupportedError } from '../errors.js';
@@ -12,51 +13,63 @@ import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect.js';
 import { readJson } from '../formats/json/reader.js';
 import { readAvro } from '../formats/readers/avro.js';
 import { readParquet } from '../formats/readers/parquet.js';
-import type { RecordBatchStream } from '../formats/stream.js';
+import type { ByteSource, RecordBatchStream } from '../formats/stream.js';
+import type { FileIO } from '../io/file-io.js';
 import { MemoryFileIO } from '../io/memory.js';
 import type { DescribeFile, FileDescription } from './bronze.js';
-import type { DecodeFile, DecodedFile } from './promote.js';
+import type { BronzeObject, DecodeFile, DecodedFile, ReadBronzeFile } from './promote.js';
 
 /** Options for the reader-backed hooks. */
 export interface ReaderHookOptions {
-  /** Options passed to `readCsv` (delimiter, header, encoding, nulls…). */
+  /** Options passed to `readCsv` (delimiter, header, encoding, nulls, batchSize…). */
   csv?: CsvReadOptions;
+  /** Rows per record batch for the JSON, Avro and Parquet readers (CSV takes `csv.batchSize`). */
+  batchSize?: number;
 }
 
-function open(name: string, bytes: Uint8Array, options: ReaderHookOptions): { format: string; stream: RecordBatchStream | undefined } {
-  const format = detectFormat(name, bytes.subarray(0, DETECT_HEAD_BYTES));
+/** Where a reader takes its bytes from: a stream to parse in order, and (for Parquet) the stored object by range. */
+interface Source {
+  stream(): Promise<ByteSource>;
+  /** Parquet needs random access: a FileIO and location holding the content. */
+  ranged(): Promise<{ io: FileIO; location: string }>;
+}
+
+function open(name: string, head: Uint8Array, src: Source, options: ReaderHookOptions): { format: string; stream: RecordBatchStream | undefined } {
+  const format = detectFormat(name, head.subarray(0, DETECT_HEAD_BYTES));
+  const batch = options.batchSize === undefined ? {} : { batchSize: options.batchSize };
   switch (format) {
     case 'csv':
-      return { format, stream: readCsv(bytes, options.csv) };
+      return { format, stream: lazyStream(src.stream().then((s) => readCsv(s, options.csv))) };
     case 'json':
     case 'jsonl':
-      return { format, stream: readJson(bytes) };
+      return { format, stream: lazyStream(src.stream().then((s) => readJson(s, batch))) };
     case 'avro':
-      return { format, stream: readAvro(bytes) };
-    case 'parquet': {
-      const io = new MemoryFileIO();
-      const loc = `memory://bronze/${crypto.randomUUID()}.parquet`;
-      const stream = (async () => {
-        await io.write(loc, bytes);
-        return readParquet(io, loc);
-      })();
-      return { format, stream: lazyStream(stream) };
-    }
+      return { format, stream: lazyStream(src.stream().then((s) => readAvro(s, batch))) };
+    case 'parquet':
+      return { format, stream: lazyStream(src.ranged().then(({ io, location }) => readParquet(io, location, batch))) };
     default:
       return { format, stream: undefined };
   }
 }
 
-/** A stream whose reader is created asynchronously. */
-function lazyStream(pending: Promise<RecordBatchStream>): RecordBatchStream {
+/** A stream whose reader is created asynchronously; `after` runs once the last batch was read (e.g. a checksum check). */
+function lazyStream(pending: Promise<RecordBatchStream>, after?: () => Promise<void>): RecordBatchStream {
   const malformed: RecordBatchStream['malformed'] = [];
+  pending.catch(() => undefined);
+  const schema = pending.then((s) => s.schema);
+  // A failed read surfaces from the iteration; the schema promise must not also go unhandled.
+  schema.catch(() => undefined);
   return {
-    schema: pending.then((s) => s.schema),
+    schema,
     malformed,
     async *[Symbol.asyncIterator]() {
       const s = await pending;
-      yield* s;
-      malformed.push(...s.malformed);
+      for await (const b of s) {
+        malformed.push(...s.malformed.splice(0));
+        yield b;
+      }
+      malformed.push(...s.malformed.splice(0));
+      await after?.();
     },
   };
 }
@@ -68,8 +81,8 @@ function describeSchema(schema: ArrowSchema): { name: string; type: string; null
 /**
  * A bronze `describe` hook that reads each CSV, JSON, JSONL, Avro or Parquet
  * file through the streaming readers and records its schema and malformed
- * rows (other formats: the detected format only). It reads the whole file,
- * so it costs a parse per ingest.
+ * rows (other formats: the detected format only). It streams the stored
+ * object, so it costs one parse per ingest but no more memory than a batch.
  *
  * @example
  * ```ts
@@ -77,8 +90,8 @@ function describeSchema(schema: ArrowSchema): { name: string; type: string; null
  * ```
  */
 export function describeWithReaders(options: ReaderHookOptions = {}): DescribeFile {
-  return async ({ name, bytes }): Promise<FileDescription> => {
-    const { format, stream } = open(name, bytes, options);
+  return async (file): Promise<FileDescription> => {
+    const { format, stream } = open(file.name, file.head, { stream: () => file.open(), ranged: async () => ({ io: file.io, location: file.location }) }, options);
     if (stream === undefined) return { format };
     try {
       for await (const batch of stream) void batch;
@@ -90,15 +103,58 @@ export function describeWithReaders(options: ReaderHookOptions = {}): DescribeFi
   };
 }
 
+function unsupported(key: string, format: string): UnsupportedError {
+  return new UnsupportedError(`bronze file ${key} is ${format}, which has no reader; pass promote() a read or decode hook for it`, { context: { key, format } });
+}
+
 /**
- * A promotion `decode` hook over the streaming readers: CSV, JSON, JSONL,
- * Avro and Parquet become Arrow; malformed rows are returned for the report
- * (they stay in bronze). Other formats are refused with `UnsupportedError`.
+ * A promotion `read` hook over the streaming readers: CSV, JSON, JSONL,
+ * Avro and Parquet become Arrow record batches as the bronze object
+ * streams, so memory stays bounded by a batch whatever the file's size.
+ * The object is checked against its recorded SHA-256 as it is read
+ * (Parquet, read by range, is checked in one more streaming pass at the
+ * end); a mismatch fails the read before anything is committed. Other
+ * formats are refused with `UnsupportedError`.
+ *
+ * @example
+ * ```ts
+ * await promote({ bronze, silver, batch, dataset: 'sales.orders', read: readWithReaders({ csv: { batchSize: 10_000 } }) });
+ * ```
+ */
+export function readWithReaders(options: ReaderHookOptions = {}): ReadBronzeFile {
+  return async (file: BronzeObject): Promise<RecordBatchStream> => {
+    const head = await file.io.read(file.location, { offset: 0, length: DETECT_HEAD_BYTES });
+    const format = detectFormat(file.entry.name, head);
+    if (format !== 'parquet') {
+      const { stream } = open(file.entry.name, head, { stream: () => file.open(), ranged: () => Promise.reject(new Error('unreachable')) }, options);
+      if (stream === undefined) throw unsupported(file.entry.key, format);
+      return stream;
+    }
+    const batch = options.batchSize === undefined ? {} : { batchSize: options.batchSize };
+    return lazyStream(Promise.resolve(readParquet(file.io, file.location, batch)), () => file.verify());
+  };
+}
+
+/**
+ * A promotion `decode` hook over the same readers, for bytes already in
+ * memory: CSV, JSON, JSONL, Avro and Parquet become one Arrow table;
+ * malformed rows are returned for the report (they stay in bronze). Other
+ * formats are refused with `UnsupportedError`. It holds the whole file;
+ * promotion uses {@link readWithReaders} unless given a `decode`.
  */
 export function decodeWithReaders(options: ReaderHookOptions = {}): DecodeFile {
   return async ({ entry, bytes }): Promise<DecodedFile> => {
-    const { format, stream } = open(entry.name, bytes, options);
-    if (stream === undefined) throw new UnsupportedError(`bronze file ${entry.key} is ${format}, which has no reader; pass promote() a decode hook for it`, { context: { key: entry.key, format } });
+    const src: Source = {
+      stream: async () => bytes,
+      ranged: async () => {
+        const io = new MemoryFileIO();
+        const location = `memory://bronze/${crypto.randomUUID()}.parquet`;
+        await io.write(location, bytes);
+        return { io, location };
+      },
+    };
+    const { format, stream } = open(entry.name, bytes, src, options);
+    if (stream === undefined) throw unsupported(entry.key, format);
     const batches: RecordBatch[] = [];
     for await (const b of stream) batches.push(b);
     const schema = await stream.schema;

@@ -7,25 +7,27 @@
  * so readers that list the manifest never see partial output, and two
  * writers never both win.
  */
-import { Table as ArrowTable, type RecordBatch } from 'apache-arrow';
+import { Table as ArrowTable, type RecordBatch, type Schema as ArrowSchema } from 'apache-arrow';
 import { z } from 'zod';
 import { AlreadyExistsError, CommitConflictError, isLakeError, ValidationError } from '../errors.js';
 import type { CompressionCodecName } from '../formats/compression/codec.js';
 import { arrowToIcebergSchema } from '../formats/arrow/from-arrow-schema.js';
 import { icebergToArrowSchema } from '../formats/arrow/schema.js';
 import { ParquetWriter } from '../formats/parquet/write/writer.js';
+import type { ParquetWriteOptions } from '../formats/parquet/write/options.js';
+import { evolveStruct } from '../formats/infer/evolve.js';
+import { typeEquals } from '../iceberg/spec/type-compare.js';
 import { readParquet } from '../formats/parquet/read/reader.js';
 import { newSchema, schemaFromJson, schemaToJson, type Schema } from '../iceberg/spec/schema.js';
 import { concatBytes, fromUtf8 } from '../internal/bytes.js';
-import { ChunkQueue } from '../io/chunk-queue.js';
-import type { FileIO, FileStat } from '../io/file-io.js';
-import type { HookContext, ProtectHook, QualityGate } from './hooks.js';
+import type { FileIO } from '../io/file-io.js';
+import { isStreamingGate, type HookContext, type ProtectHook, type QualityGate, type QualityGateResult, type StreamingQualityGate } from './hooks.js';
+import { arrowBytes, conform, FileSink, QuarantineSink, schemaSignature, stripIds, type Partitioner } from './silver-sink.js';
 import { escapeSegment, hiveSegment, parseVersionName, versionName } from './layout.js';
 import { dedupByKey } from './standardize.js';
 import { arrowToRows } from '../formats/arrow/arrow-to-rows.js';
 import { rowsToArrow } from '../formats/arrow/rows-to-arrow.js';
 import type { Table } from '../iceberg/table/table.js';
-import { takeRows } from '../iceberg/write/take.js';
 
 /** Parquet codec of silver files. */
 export const DEFAULT_SILVER_CODEC: CompressionCodecName = 'snappy';
@@ -77,6 +79,8 @@ export interface SilverWriterOptions {
   codec?: CompressionCodecName;
   /** @default DEFAULT_SILVER_TARGET_FILE_BYTES */
   targetFileBytes?: number;
+  /** Parquet tuning (row group and page sizes…); a smaller row group holds less in memory per open file. */
+  parquet?: Omit<ParquetWriteOptions, 'codec'>;
   now?: () => Date;
 }
 
@@ -112,6 +116,12 @@ export interface SilverWriteResult {
   files: SilverFile[];
   quarantine?: { location: string; rows: number };
   qualityReport?: unknown;
+  /**
+   * Most bytes of Arrow data and unflushed Parquet this write held at once
+   * (the batch in hand plus the open files' buffers); a streamed write keeps
+   * it near one batch plus one row group per open partition.
+   */
+  peakBufferedBytes?: number;
 }
 
 const fileSchema = z.object({ path: z.string(), partition: z.record(z.string(), z.string()), rows: z.number(), size: z.number() });
@@ -160,6 +170,7 @@ export class SilverWriter {
   readonly #partitionBy: readonly string[];
   readonly #codec: CompressionCodecName;
   readonly #target: number;
+  readonly #parquet: Omit<ParquetWriteOptions, 'codec'>;
   readonly #now: () => Date;
 
   constructor(options: SilverWriterOptions) {
@@ -168,6 +179,7 @@ export class SilverWriter {
     this.#partitionBy = options.partitionBy ?? DEFAULT_SILVER_PARTITIONING;
     this.#codec = options.codec ?? DEFAULT_SILVER_CODEC;
     this.#target = options.targetFileBytes ?? DEFAULT_SILVER_TARGET_FILE_BYTES;
+    this.#parquet = options.parquet ?? {};
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -203,16 +215,25 @@ export class SilverWriter {
 
   /** Read a dataset (the current version, or `version`) as one Arrow table, in file order. */
   async read(dataset: string, options: { version?: number; filter?: (file: SilverFile) => boolean } = {}): Promise<ArrowTable> {
+    const { schema, batches } = await this.readBatches(dataset, options);
+    const all: RecordBatch[] = [];
+    for await (const b of batches) all.push(b);
+    if (all.length === 0) return new ArrowTable(icebergToArrowSchema(schema));
+    return new ArrowTable(all);
+  }
+
+  /** Stream a dataset (the current version, or `version`) as record batches, in file order, one Parquet page range at a time. */
+  async readBatches(dataset: string, options: { version?: number; filter?: (file: SilverFile) => boolean } = {}): Promise<{ schema: Schema; batches: AsyncIterable<RecordBatch> }> {
     const m = options.version === undefined ? await this.current(dataset) : await this.manifest(dataset, options.version);
     if (m === undefined) throw new ValidationError(`silver dataset ${dataset} has no committed version yet; write to it first`);
     const schema = schemaFromJson(m.schema, `silver manifest of ${dataset}`);
-    const batches: RecordBatch[] = [];
-    for (const f of m.files) {
-      if (options.filter !== undefined && !options.filter(f)) continue;
-      for await (const b of readParquet(this.#io, `${this.datasetLocation(dataset)}${f.path}`, { schema, fileSize: f.size })) batches.push(b);
+    const io = this.#io;
+    const dir = this.datasetLocation(dataset);
+    const files = m.files.filter((f) => options.filter === undefined || options.filter(f));
+    async function* batches(): AsyncGenerator<RecordBatch> {
+      for (const f of files) yield* readParquet(io, `${dir}${f.path}`, { schema, fileSize: f.size });
     }
-    if (batches.length === 0) return new ArrowTable(icebergToArrowSchema(schema));
-    return new ArrowTable(batches);
+    return { schema, batches: batches() };
   }
 
   /**
@@ -220,39 +241,153 @@ export class SilverWriter {
    * then the quality gate on the raw rows, then PII protection); if the gate
    * fails, the failing rows (protected) are written to quarantine and nothing
    * is committed. Then files are written, then the next manifest is created
-   * in one atomic step (re-planned on a concurrent commit).
+   * in one atomic step (re-planned on a concurrent commit). The schema
+   * evolves by the rules of `evolveStruct` (`lakekit/formats`): new columns
+   * are added, Iceberg's promotions apply, anything else is refused with
+   * `ValidationError` naming each column (`context.columns`).
    */
   async write(dataset: string, data: ArrowTable, options: SilverWriteOptions = {}): Promise<SilverWriteResult> {
     checkDataset(dataset);
-    const before = await this.current(dataset);
-    const base = { dataset, rowsIn: data.numRows };
-    if (options.batchId !== undefined && before?.batches.includes(options.batchId)) {
-      return { ...base, status: 'duplicate', version: before.version, rowsOut: 0, files: [] };
-    }
-    const ctx: HookContext = { runId: options.runId ?? crypto.randomUUID(), zone: 'silver', dataset, ...(options.source === undefined ? {} : { source: options.source }) };
-    let table = options.dedupKey === undefined ? data : dedupByKey(data, options.dedupKey);
-    if (options.qualityGate !== undefined) {
-      const gate = await options.qualityGate(table, ctx);
-      if (!gate.passed) {
-        const failing = gate.failingRows ?? table;
-        const quarantine = await this.quarantine(dataset, ctx.runId, options.protect === undefined ? failing : await options.protect(failing, ctx), gate.report);
-        return { ...base, status: 'quality-failed', version: before?.version, rowsOut: 0, files: [], quarantine, ...(gate.report === undefined ? {} : { qualityReport: gate.report }) };
+    const table = options.dedupKey === undefined ? data : dedupByKey(data, options.dedupKey);
+    const { qualityGate, dedupKey: _dedup, ...rest } = options;
+    return this.#writeUnits(dataset, oneUnit(table), { ...rest, ...(qualityGate === undefined ? {} : { qualityGate: wholeTableGate(qualityGate) }) }, data.numRows);
+  }
+
+  /**
+   * Write a stream of record batches (or tables) as a new version of
+   * `dataset`, holding one batch at a time: each batch goes through the
+   * streaming quality gate (`check`), then `protect`, then into the
+   * partitioned Parquet files; the gate's `finish` decides, and only then is
+   * the manifest committed (or the files dropped and the failing rows
+   * quarantined). All batches must share one schema.
+   *
+   * Needing every row at once — a function {@link QualityGate}, or
+   * `dedupKey` — makes this collect the batches and call {@link write}:
+   * correct, but memory then grows with the data.
+   *
+   * @example
+   * ```ts
+   * await silver.writeBatches('sales.orders', readCsv(stream), { domain: 'sales', dateColumn: 'order_date', qualityGate: perBatchGate(rowRules) });
+   * ```
+   */
+  async writeBatches(
+    dataset: string,
+    batches: AsyncIterable<RecordBatch | ArrowTable> | Iterable<RecordBatch | ArrowTable>,
+    options: Omit<SilverWriteOptions, 'qualityGate'> & { qualityGate?: QualityGate | StreamingQualityGate } = {},
+  ): Promise<SilverWriteResult> {
+    checkDataset(dataset);
+    const { qualityGate, ...rest } = options;
+    if ((qualityGate !== undefined && !isStreamingGate(qualityGate)) || options.dedupKey !== undefined) {
+      if (await this.#seen(dataset, options.batchId)) return this.#duplicate(dataset, 0);
+      const parts: RecordBatch[] = [];
+      let schema: ArrowSchema | undefined;
+      for await (const unit of batches) {
+        for (const b of batchesOf(unit)) {
+          schema ??= b.schema;
+          parts.push(b);
+        }
       }
+      const whole = schema === undefined ? new ArrowTable() : new ArrowTable(schema, parts);
+      return this.write(dataset, whole, { ...rest, ...(qualityGate === undefined ? {} : { qualityGate: qualityGate as QualityGate }) });
     }
-    if (options.protect !== undefined) table = await options.protect(table, ctx);
+    return this.#writeUnits(dataset, batches, { ...rest, ...(qualityGate === undefined ? {} : { qualityGate }) }, undefined);
+  }
+
+  async #seen(dataset: string, batchId: string | undefined): Promise<boolean> {
+    return batchId !== undefined && ((await this.current(dataset))?.batches.includes(batchId) ?? false);
+  }
+
+  async #duplicate(dataset: string, rowsIn: number): Promise<SilverWriteResult> {
+    return { dataset, rowsIn, status: 'duplicate', version: (await this.current(dataset))?.version, rowsOut: 0, files: [] };
+  }
+
+  async #writeUnits(
+    dataset: string,
+    units: AsyncIterable<RecordBatch | ArrowTable> | Iterable<RecordBatch | ArrowTable>,
+    options: Omit<SilverWriteOptions, 'qualityGate' | 'dedupKey'> & { qualityGate?: StreamingQualityGate },
+    knownRowsIn: number | undefined,
+  ): Promise<SilverWriteResult> {
+    const before = await this.current(dataset);
+    if (options.batchId !== undefined && before?.batches.includes(options.batchId)) return { dataset, rowsIn: knownRowsIn ?? 0, status: 'duplicate', version: before.version, rowsOut: 0, files: [] };
+    const ctx: HookContext = { runId: options.runId ?? crypto.randomUUID(), zone: 'silver', dataset, ...(options.source === undefined ? {} : { source: options.source }) };
     const existing = before === undefined ? undefined : schemaFromJson(before.schema, `silver manifest of ${dataset}`);
-    const incoming = arrowToIcebergSchema(table.schema, existing === undefined ? {} : { existing });
-    if (existing !== undefined) checkCompatible(existing, incoming, dataset);
-    // Columns the new data lacks stay in the schema (older files still hold them); new columns are added.
-    const schema = existing === undefined ? incoming : newSchema([...existing.fields, ...incoming.fields.filter((f) => !existing.fields.some((o) => o.id === f.id))]);
-    const files = await this.#writeFiles(dataset, table, schema, options);
+    const gate = options.qualityGate;
+    const quarantine = gate === undefined ? undefined : new QuarantineSink(this.#io, this.#quarantineDir(dataset, ctx.runId), this.#codec);
+    let sink: FileSink | undefined;
+    let schema: Schema | undefined;
+    let signature: string | undefined;
+    let rawSchema: ArrowSchema | undefined;
+    let rowsIn = 0;
+    let rowsOut = 0;
+    let peak = 0;
+    let failedEarly = false;
+    const protect = async (t: ArrowTable) => (options.protect === undefined ? t : options.protect(t, ctx));
+    try {
+      for await (const unit of units) {
+        let table = unit instanceof ArrowTable ? unit : new ArrowTable(unit);
+        rawSchema ??= table.schema;
+        rowsIn += table.numRows;
+        const held = arrowBytes(table);
+        if (gate !== undefined) {
+          const checked = await gate.check(table, ctx);
+          if (checked.failingRows !== undefined && checked.failingRows.numRows > 0) await quarantine!.add(await protect(checked.failingRows));
+          if (checked.failed === true && !failedEarly) {
+            failedEarly = true;
+            await sink?.abort(new Error('quality gate failed'));
+          }
+        }
+        if (failedEarly) continue;
+        table = await protect(table);
+        const sig = schemaSignature(table.schema);
+        if (schema === undefined) {
+          schema = this.#evolve(dataset, existing, table.schema);
+          signature = sig;
+          sink = new FileSink(this.#io, this.datasetLocation(dataset), schema, this.#partitionBy, this.#codec, this.#target, this.#partitioner(table.schema, options), this.#parquet);
+        } else if (sig !== signature) {
+          throw new ValidationError(`the record batches written to silver dataset ${dataset} do not share one schema (${signature} vs ${sig}); align them before writing`, { context: { dataset } });
+        }
+        for (const b of conform(table, schema)) await sink!.add(b);
+        rowsOut += table.numRows;
+        peak = Math.max(peak, held + arrowBytes(table) + sink!.bufferedBytes + (quarantine?.bufferedBytes ?? 0));
+      }
+      if (gate !== undefined) {
+        const verdict = await gate.finish(ctx);
+        if (failedEarly || !verdict.passed) {
+          await sink?.abort(new Error('quality gate failed'));
+          if (verdict.failingRows !== undefined && verdict.failingRows.numRows > 0) await quarantine!.add(await protect(verdict.failingRows));
+          const q = await quarantine!.publish(verdict.report, rawSchema);
+          return { dataset, rowsIn, status: 'quality-failed', version: before?.version, rowsOut: 0, files: [], ...(q === undefined ? {} : { quarantine: q }), ...(verdict.report === undefined ? {} : { qualityReport: verdict.report }), peakBufferedBytes: peak };
+        }
+        await quarantine!.discard();
+      }
+    } catch (e) {
+      await sink?.abort(e);
+      await quarantine?.discard();
+      throw e;
+    }
+    if (sink === undefined || schema === undefined) {
+      // Nothing arrived: commit the (unchanged or empty) schema so the batch id is recorded.
+      schema = existing ?? newSchema([]);
+    }
+    const files = sink === undefined ? [] : await sink.finish();
     try {
       const version = await this.#commit(dataset, files, schema, options);
-      return { ...base, status: version.duplicate ? 'duplicate' : 'committed', version: version.version, rowsOut: version.duplicate ? 0 : table.numRows, files: version.duplicate ? [] : files };
+      return { dataset, rowsIn, status: version.duplicate ? 'duplicate' : 'committed', version: version.version, rowsOut: version.duplicate ? 0 : rowsOut, files: version.duplicate ? [] : files, peakBufferedBytes: peak };
     } catch (e) {
       if (!isLakeError(e, 'COMMIT_STATE_UNKNOWN')) await this.#io.deleteMany(files.map((f) => `${this.datasetLocation(dataset)}${f.path}`)).catch(() => undefined);
       throw e;
     }
+  }
+
+  /** The schema new data is written with: the dataset's, evolved by the shared rules (new columns added, Iceberg promotions applied). */
+  #evolve(dataset: string, existing: Schema | undefined, incoming: ArrowSchema): Schema {
+    const fresh = arrowToIcebergSchema(stripIds(incoming));
+    if (existing === undefined) return fresh;
+    return newSchema(evolveStruct(existing, fresh, { what: `silver dataset ${dataset}` }).struct.fields);
+  }
+
+  #quarantineDir(dataset: string, runId: string): string {
+    return `${this.#root}/${QUARANTINE_DIR}/${escapeSegment(dataset)}/${hiveSegment('run', runId)}/`;
   }
 
   /**
@@ -290,7 +425,7 @@ export class SilverWriter {
 
   /** Write rows to the quarantine of a dataset (Parquet plus the gate's report). */
   async quarantine(dataset: string, runId: string, rows: ArrowTable, report: unknown): Promise<{ location: string; rows: number }> {
-    const dir = `${this.#root}/${QUARANTINE_DIR}/${escapeSegment(dataset)}/${hiveSegment('run', runId)}/`;
+    const dir = this.#quarantineDir(dataset, runId);
     const schema = arrowToIcebergSchema(rows.schema);
     const writer = new ParquetWriter(schema, { codec: this.#codec });
     const chunks = [...(await writer.write(rows))];
@@ -300,63 +435,8 @@ export class SilverWriter {
     return { location: `${dir}failing.parquet`, rows: rows.numRows };
   }
 
-  async #writeFiles(dataset: string, table: ArrowTable, schema: Schema, options: SilverWriteOptions): Promise<SilverFile[]> {
-    const partitionOf = this.#partitioner(table, options);
-    const dir = this.datasetLocation(dataset);
-    const prefix = crypto.randomUUID();
-    const open = new Map<string, { rel: string; partition: Record<string, string>; writer: ParquetWriter; queue: ChunkQueue; done: Promise<FileStat>; rows: number }>();
-    const files: SilverFile[] = [];
-    let counter = 0;
-    const finish = async (key: string) => {
-      const f = open.get(key)!;
-      open.delete(key);
-      const { chunks, fileSize } = await f.writer.finish();
-      for (const c of chunks) await f.queue.push(c);
-      f.queue.close();
-      await f.done;
-      files.push({ path: f.rel, partition: f.partition, rows: f.rows, size: fileSize });
-    };
-    try {
-      let offset = 0;
-      for (const batch of table.batches) {
-        const groups = new Map<string, { partition: Record<string, string>; rows: number[] }>();
-        for (let i = 0; i < batch.numRows; i++) {
-          const p = partitionOf(batch, i, offset + i);
-          const key = JSON.stringify(p);
-          let g = groups.get(key);
-          if (g === undefined) groups.set(key, (g = { partition: p, rows: [] }));
-          g.rows.push(i);
-        }
-        offset += batch.numRows;
-        for (const [key, g] of groups) {
-          let f = open.get(key);
-          if (f === undefined) {
-            const path = this.#partitionBy.map((c) => hiveSegment(c, g.partition[c]!)).join('/');
-            const rel = `data/${path === '' ? '' : `${path}/`}${prefix}-${String(++counter).padStart(5, '0')}.parquet`;
-            const queue = new ChunkQueue();
-            const done = this.#io.createIfAbsent(`${dir}${rel}`, queue);
-            done.catch(() => undefined);
-            f = { rel, partition: g.partition, writer: new ParquetWriter(schema, { codec: this.#codec }), queue, done, rows: 0 };
-            open.set(key, f);
-          }
-          const part = g.rows.length === batch.numRows ? batch : takeRows(batch, Uint32Array.from(g.rows));
-          for (const bytes of await f.writer.write(part)) await f.queue.push(bytes);
-          f.rows += part.numRows;
-          if (f.writer.bytesWritten + f.writer.bufferedBytes >= this.#target) await finish(key);
-        }
-      }
-      for (const key of [...open.keys()]) await finish(key);
-      return files;
-    } catch (e) {
-      for (const f of open.values()) f.queue.fail(e);
-      await Promise.allSettled([...open.values()].map((f) => f.done));
-      await this.#io.deleteMany(files.map((f) => `${dir}${f.path}`)).catch(() => undefined);
-      throw e;
-    }
-  }
-
-  #partitioner(table: ArrowTable, options: SilverWriteOptions): (batch: RecordBatch, row: number, global: number) => Record<string, string> {
-    const names = table.schema.fields.map((f) => f.name);
+  #partitioner(schema: ArrowSchema, options: Pick<SilverWriteOptions, 'domain' | 'date' | 'dateColumn'>): Partitioner {
+    const names = schema.fields.map((f) => f.name);
     for (const c of this.#partitionBy) {
       if (c === 'domain' && options.domain === undefined && !names.includes('domain')) throw new ValidationError('silver data is partitioned by domain; pass { domain } or include a domain column');
       if (c === 'date' && options.date === undefined && options.dateColumn === undefined && !names.includes('date')) {
@@ -382,12 +462,12 @@ export class SilverWriter {
     };
   }
 
-  async #commit(dataset: string, files: SilverFile[], schema: Schema, options: SilverWriteOptions): Promise<{ version: number; duplicate: boolean }> {
+  async #commit(dataset: string, files: SilverFile[], schema: Schema, options: Pick<SilverWriteOptions, 'batchId' | 'mode'>): Promise<{ version: number; duplicate: boolean }> {
     const dir = `${this.datasetLocation(dataset)}${SILVER_MANIFEST_DIR}/`;
     for (let attempt = 0; attempt < DEFAULT_SILVER_COMMIT_ATTEMPTS; attempt++) {
       const base = await this.current(dataset);
       if (options.batchId !== undefined && base?.batches.includes(options.batchId)) return { version: base.version, duplicate: true };
-      if (base !== undefined) checkCompatible(schemaFromJson(base.schema, dataset), schema, dataset);
+      if (base !== undefined) schema = refit(dataset, schemaFromJson(base.schema, dataset), schema);
       const mode = options.mode ?? 'append';
       const replaced = new Set(mode === 'overwrite-partitions' ? files.map((f) => JSON.stringify(f.partition)) : []);
       const kept = (base?.files ?? []).filter((f) => !replaced.has(JSON.stringify(f.partition)));
@@ -414,18 +494,46 @@ export class SilverWriter {
   }
 }
 
-/** New data may add columns; a column whose type changed is refused, naming each one. */
-function checkCompatible(existing: Schema, incoming: Schema, dataset: string): void {
-  const before = new Map(existing.fields.map((f) => [f.id, f]));
-  const bad: string[] = [];
-  for (const f of incoming.fields) {
-    const old = before.get(f.id);
-    if (old !== undefined && JSON.stringify(old.type) !== JSON.stringify(f.type)) bad.push(`${f.name}: ${JSON.stringify(old.type)} → ${JSON.stringify(f.type)}`);
+
+/**
+ * The files were written with `ours`; a concurrent commit may have evolved
+ * the dataset since. The merged schema is kept only if every column of ours
+ * kept its id and type in it (else the files would be read wrongly): then
+ * retry the write.
+ */
+function refit(dataset: string, base: Schema, ours: Schema): Schema {
+  const merged = newSchema(evolveStruct(base, ours, { what: `silver dataset ${dataset}` }).struct.fields);
+  for (const f of ours.fields) {
+    const m = merged.fields.find((x) => x.name === f.name);
+    if (m === undefined || m.id !== f.id || !typeEquals(m.type, f.type)) {
+      throw new CommitConflictError(`silver dataset ${dataset} changed its schema (column ${f.name}) while this write was in flight; retry the write`, { retryable: true, context: { dataset, column: f.name } });
+    }
   }
-  if (bad.length > 0) {
-    throw new ValidationError(`data for silver dataset ${dataset} changes column types; cast them back or write a new dataset:\n  ${bad.join('\n  ')}`, {
-      context: { dataset, columns: bad.map((b) => b.split(':')[0]) },
-    });
-  }
+  return merged;
 }
 
+/** A function gate run once on the whole table, as a streaming gate (for {@link SilverWriter.write}). */
+function wholeTableGate(gate: QualityGate | StreamingQualityGate): StreamingQualityGate {
+  if (isStreamingGate(gate)) return gate;
+  let result: QualityGateResult | undefined;
+  return {
+    async check(table, ctx) {
+      result = await gate(table, ctx);
+      // A failed gate that names no rows quarantines the whole table.
+      const failing = result.failingRows ?? (result.passed ? undefined : table);
+      return { ...(failing === undefined ? {} : { failingRows: failing }), ...(result.passed ? {} : { failed: true }) };
+    },
+    finish: () => {
+      const r = result ?? { passed: true };
+      return { passed: r.passed, ...(r.report === undefined ? {} : { report: r.report }) };
+    },
+  };
+}
+
+function* oneUnit(table: ArrowTable): Generator<ArrowTable> {
+  yield table;
+}
+
+function batchesOf(unit: RecordBatch | ArrowTable): readonly RecordBatch[] {
+  return unit instanceof ArrowTable ? unit.batches : [unit];
+}

@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestCatalog } from '../../src/catalog/rest/catalog.js';
+import { Endpoint } from '../../src/catalog/rest/endpoints.js';
+import type { RestLogEvent } from '../../src/catalog/rest/http.js';
+import { and, greaterThan, notNull } from '../../src/iceberg/expressions/builders.js';
 import { LocalFileIO } from '../../src/io/local.js';
 import { newSchema } from '../../src/iceberg/spec/schema.js';
 import { Types, optionalField, requiredField } from '../../src/iceberg/spec/types.js';
@@ -102,5 +105,82 @@ print(json.dumps({"count": len(ids), "distinct": len(set(ids)), "snapshots": len
     );
     const total = writers * appendsEach * rowsEach;
     expect(lastJson(py)).toEqual({ count: total, distinct: total, snapshots: writers * appendsEach });
+  });
+});
+
+describe('metrics reports and endpoint discovery on the reference server', () => {
+  it('the server accepts lakekit\'s scan and commit reports, and rejects a malformed one (so it does parse them)', async () => {
+    const c = catalog();
+    const id = { namespace: ['interop'], name: 'reported' };
+    await c.createTable(id, { schema });
+    const t = await Table.load(c, 'interop.reported');
+    await t.append(rows(1, 3));
+    const snapshot = (await c.loadTable(id)).metadata.currentSnapshotId!;
+    await c.reportMetrics(id, {
+      type: 'scan',
+      tableName: 'rest.interop.reported',
+      snapshotId: snapshot,
+      filter: and(notNull('id'), greaterThan('id', 1n)),
+      schemaId: 0,
+      projectedFieldIds: [1, 2],
+      projectedFieldNames: ['id', 'name'],
+      metrics: { 'result-data-files': { unit: 'count', value: 1 }, 'total-planning-duration': { timeUnit: 'nanoseconds', count: 1, totalDuration: 1_234_567n } },
+    });
+    await c.reportMetrics(id, { type: 'scan', tableName: 'rest.interop.reported', snapshotId: snapshot, schemaId: 0, projectedFieldIds: [], projectedFieldNames: [], metrics: {} });
+    await c.reportMetrics(id, {
+      type: 'commit',
+      tableName: 'rest.interop.reported',
+      snapshotId: snapshot,
+      sequenceNumber: 1n,
+      operation: 'append',
+      metrics: { 'added-records': { unit: 'count', value: 3n }, 'total-duration': { timeUnit: 'nanoseconds', count: 1, totalDuration: 99n } },
+      metadata: { 'engine-name': 'lakekit' },
+    });
+    const bad = await c.http
+      .send({ method: 'POST', path: 'v1/namespaces/interop/tables/reported/metrics', body: { json: { 'report-type': 'commit-report', 'table-name': 'x' } }, call: { what: 'send a malformed report', target: 'table' }, idempotent: false })
+      .catch((e: unknown) => e);
+    // The reference server answers a report it cannot parse with an error naming the missing field.
+    expect(bad).toMatchObject({ code: expect.stringMatching(/REST|VALIDATION/), message: expect.stringMatching(/snapshot-id|sequence-number|operation|metrics/) });
+  });
+
+  it('a lakekit append sends a CommitReport the server accepts, and the commit does not depend on it', async () => {
+    const events: RestLogEvent[] = [];
+    const c = new RestCatalog({ uri: server.uri, io: new LocalFileIO(), logger: (e) => events.push(e) });
+    expect(await c.supports(Endpoint.reportMetrics)).toBe(true);
+    await c.createTable({ namespace: ['interop'], name: 'auto_reported' }, { schema });
+    await (await Table.load(c, 'interop.auto_reported')).append(rows(1, 4));
+    await c.flushMetricsReports();
+    const reports = events.filter((e) => e.method === 'POST' && e.path.endsWith('/tables/auto_reported/metrics'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ status: expect.any(Number) });
+    expect(reports[0]!.status! < 300 && reports[0]!.error === undefined).toBe(true);
+    const quiet = new RestCatalog({ uri: server.uri, io: new LocalFileIO(), reportCommitMetrics: false, logger: (e) => events.push(e) });
+    await (await Table.load(quiet, 'interop.auto_reported')).append(rows(5, 1));
+    await quiet.flushMetricsReports();
+    expect(events.filter((e) => e.path.endsWith('/metrics'))).toHaveLength(1);
+    expect((await (await Table.load(c, 'interop.auto_reported')).scan().toRows()).length).toBe(5);
+  });
+
+  it('endpoints the server does not advertise fail fast with UnsupportedError, without a request', async () => {
+    const events: RestLogEvent[] = [];
+    const c = new RestCatalog({ uri: server.uri, io: new LocalFileIO(), logger: (e) => events.push(e) });
+    const id = { namespace: ['interop'], name: 'creds' };
+    await c.createTable(id, { schema });
+    events.length = 0;
+    for (const [endpoint, call] of [
+      [Endpoint.unregisterTable, () => c.unregisterTable(id)],
+      [Endpoint.registerView, () => c.registerView({ namespace: ['interop'], name: 'v' }, 'file:///nowhere/v.metadata.json')],
+      [Endpoint.loadFunction, () => c.loadFunction({ namespace: ['interop'], name: 'f' })],
+      [Endpoint.signRequest, () => c.signRequest(id, { region: 'us-east-1', uri: 'https://b.s3.amazonaws.com/k', method: 'GET', headers: {} })],
+      [Endpoint.planTableScan, () => c.planTableScan(id)],
+    ] as const) {
+      expect(await c.supports(endpoint)).toBe(false);
+      await expect(call()).rejects.toMatchObject({ code: 'UNSUPPORTED', context: { endpoint } });
+    }
+    expect(events).toEqual([]);
+    // Credentials fall back to reloading the table where the endpoint is missing.
+    const creds = await c.loadCredentials(id);
+    expect(creds).toHaveLength(1);
+    expect(creds[0]!.prefix).toMatch(/creds$/);
   });
 });

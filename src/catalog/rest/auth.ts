@@ -38,8 +38,12 @@ export class BearerTokenAuth implements AuthProvider {
 
 /** What every OAuth2 flow shares. */
 export interface OAuth2Options {
-  /** Token endpoint, e.g. `https://polaris.example.com/api/catalog/v1/oauth/tokens` or your IdP's. */
-  tokenEndpoint: string;
+  /**
+   * Token endpoint, e.g. `https://polaris.example.com/api/catalog/v1/oauth/tokens` or your IdP's.
+   * A function is asked before every token request (the REST catalog uses this to follow the
+   * server's `oauth2-server-uri` once `/v1/config` has named it).
+   */
+  tokenEndpoint: string | (() => string);
   /** Requested scope. Polaris needs `PRINCIPAL_ROLE:ALL` or `PRINCIPAL_ROLE:<role>`. @default DEFAULT_OAUTH2_SCOPE */
   scope?: string;
   /** Extra form fields some IdPs need (`audience`, `resource`). */
@@ -110,15 +114,16 @@ abstract class OAuth2TokenAuth implements AuthProvider {
 
   async #fetchToken(signal?: AbortSignal): Promise<CachedToken> {
     const o = this.#options;
+    const tokenEndpoint = this.tokenEndpoint;
     const form = new URLSearchParams({ ...this.grant(), scope: o.scope ?? DEFAULT_OAUTH2_SCOPE, ...o.extraParams });
-    const call = { what: `get an OAuth2 token from ${o.tokenEndpoint}`, target: 'token' as const };
+    const call = { what: `get an OAuth2 token from ${tokenEndpoint}`, target: 'token' as const };
     const timeoutMs = o.timeoutMs ?? 30_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     let text: string;
     const started = this.#now();
     try {
-      res = await this.#fetch(o.tokenEndpoint, {
+      res = await this.#fetch(tokenEndpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...o.headers },
         body: form.toString(),
@@ -127,7 +132,7 @@ abstract class OAuth2TokenAuth implements AuthProvider {
       text = await res.text();
     } catch (cause) {
       const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : 'request failed';
-      throw new AuthError(`${call.what} failed (${why}); check oauth2ServerUri and that the server is up`, { retryable: true, context: { tokenEndpoint: o.tokenEndpoint } });
+      throw new AuthError(`${call.what} failed (${why}); check oauth2ServerUri and that the server is up`, { retryable: true, context: { tokenEndpoint } });
     }
     if (!res.ok) throw restErrorFor(call, res.status, text, res.headers.get('x-request-id') ?? undefined, this.secrets());
     let json: unknown;
@@ -138,7 +143,7 @@ abstract class OAuth2TokenAuth implements AuthProvider {
     }
     const parsed = OAuthTokenResponse.safeParse(json);
     if (!parsed.success) {
-      throw new AuthError(`${call.what}: the answer is not an OAuth2 token response; check that oauth2ServerUri is the token endpoint`, { context: { tokenEndpoint: o.tokenEndpoint, status: res.status } });
+      throw new AuthError(`${call.what}: the answer is not an OAuth2 token response; check that oauth2ServerUri is the token endpoint`, { context: { tokenEndpoint, status: res.status } });
     }
     this.tokensFetched++;
     const token = new Secret(parsed.data.access_token);
@@ -149,8 +154,14 @@ abstract class OAuth2TokenAuth implements AuthProvider {
     return cached;
   }
 
+  /** The token endpoint the next token request goes to. */
+  get tokenEndpoint(): string {
+    const e = this.#options.tokenEndpoint;
+    return typeof e === 'function' ? e() : e;
+  }
+
   toString(): string {
-    return `${this.constructor.name}(${this.#options.tokenEndpoint})`;
+    return `${this.constructor.name}(${this.tokenEndpoint})`;
   }
 }
 

@@ -19,7 +19,9 @@ export const Endpoint = {
   updateTable: 'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}',
   dropTable: 'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}',
   registerTable: 'POST /v1/{prefix}/namespaces/{namespace}/register',
+  unregisterTable: 'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/unregister',
   loadCredentials: 'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}/credentials',
+  signRequest: 'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/sign',
   renameTable: 'POST /v1/{prefix}/tables/rename',
   reportMetrics: 'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
   commitTransaction: 'POST /v1/{prefix}/transactions/commit',
@@ -35,6 +37,8 @@ export const Endpoint = {
   dropView: 'DELETE /v1/{prefix}/namespaces/{namespace}/views/{view}',
   renameView: 'POST /v1/{prefix}/views/rename',
   registerView: 'POST /v1/{prefix}/namespaces/{namespace}/register-view',
+  listFunctions: 'GET /v1/{prefix}/namespaces/{namespace}/functions',
+  loadFunction: 'GET /v1/{prefix}/namespaces/{namespace}/functions/{function}',
 } as const;
 
 /** One of the {@link Endpoint} ids. */

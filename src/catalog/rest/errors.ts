@@ -22,7 +22,7 @@ import { redact } from '../../secret.js';
 import { IcebergErrorResponse, OAuthError } from './schemas.js';
 
 /** What kind of object a call addresses; picks the error for a 404 or 409. */
-export type RestCallTarget = 'config' | 'namespace' | 'table' | 'view' | 'commit' | 'transaction' | 'plan' | 'token';
+export type RestCallTarget = 'config' | 'namespace' | 'table' | 'view' | 'function' | 'commit' | 'transaction' | 'plan' | 'token';
 
 /** A call as the error mapper sees it. */
 export interface RestCall {
@@ -69,9 +69,10 @@ function clean(text: string, secrets: readonly string[], max = MAX_MESSAGE): str
 }
 
 /** The typed error for a non-2xx answer to `call`. */
-export function restErrorFor(call: RestCall, status: number, body: string, requestId: string | undefined, secrets: readonly string[]): LakeError {
+export function restErrorFor(call: RestCall, status: number, body: string, requestId: string | undefined, secrets: readonly string[], retryAfterMs?: number): LakeError {
   const { message, type } = serverMessage(body, secrets);
   const context: Record<string, unknown> = { status, operation: call.what };
+  if (retryAfterMs !== undefined) context.retryAfterMs = retryAfterMs;
   if (type !== undefined) context.errorType = type;
   if (requestId !== undefined) context.requestId = printable(requestId);
   if (call.subject !== undefined) context.subject = call.subject;
@@ -122,6 +123,8 @@ function notFoundHint(call: RestCall, type: string | undefined): string {
       return 'create the table or check its name';
     case 'NoSuchViewException':
       return 'create the view or check its name';
+    case 'NoSuchFunctionException':
+      return 'check the function name and namespace';
     case 'NoSuchWarehouseException':
       return 'check the warehouse name';
     case 'NoSuchPlanIdException':
@@ -135,6 +138,8 @@ function notFoundHint(call: RestCall, type: string | undefined): string {
       return 'create the namespace or check its name';
     case 'view':
       return 'create the view or check its name';
+    case 'function':
+      return 'check the function name and namespace';
     case 'config':
       return 'check the catalog URI and warehouse';
     case 'token':

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { CommitStateUnknownError, type LakeError, RestError, TimeoutError, isLakeError } from '../../errors.js';
 import { parseJson } from '../../internal/json.js';
 import { writeJson } from '../../iceberg/spec/json-write.js';
-import { retry, type RetryOptions } from '../../internal/retry.js';
+import { abortableSleep, retry, type RetryOptions } from '../../internal/retry.js';
 import { isSecret, type Secret } from '../../secret.js';
 import type { AuthProvider } from './auth-provider.js';
 import { restErrorFor, type RestCall } from './errors.js';
@@ -29,7 +29,10 @@ export interface RestLogEvent {
 }
 
 /** Retry settings for idempotent calls. */
-export type RestRetryOptions = Pick<RetryOptions, 'retries' | 'baseDelayMs' | 'maxDelayMs' | 'sleep' | 'random'>;
+export type RestRetryOptions = Pick<RetryOptions, 'retries' | 'baseDelayMs' | 'maxDelayMs' | 'sleep' | 'random'> & {
+  /** Longest wait a server's `Retry-After` (on 429 or 503) may impose before the next attempt. @default DEFAULT_MAX_RETRY_AFTER_MS */
+  maxRetryAfterMs?: number;
+};
 
 /** Options of {@link RestHttpClient}. */
 export interface RestHttpClientOptions {
@@ -49,6 +52,24 @@ export interface RestHttpClientOptions {
 export const DEFAULT_REST_TIMEOUT_MS = 30_000;
 /** Default retries of an idempotent call. */
 export const DEFAULT_REST_RETRY = Object.freeze({ retries: 3, baseDelayMs: 200, maxDelayMs: 5_000 });
+/** Default cap on the wait a server's `Retry-After` header asks for. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
+
+const WEEKDAY = /^(mon|tue|wed|thu|fri|sat|sun)/i;
+
+/**
+ * The wait a `Retry-After` header asks for, in ms: delay-seconds (`120`) or an
+ * HTTP-date (`Wed, 21 Oct 2026 07:28:00 GMT`, a date in the past meaning 0).
+ * Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d{1,10}$/.test(v)) return Number(v) * 1000;
+  if (!WEEKDAY.test(v)) return undefined;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
 /** One request. */
 export interface RestRequest {
@@ -56,6 +77,8 @@ export interface RestRequest {
   /** Path below the base URI, already encoded, without a leading slash. */
   path: string;
   query?: Readonly<Record<string, string | undefined>>;
+  /** Query parameters whose values are already percent-encoded (e.g. `referenced-by`), appended verbatim. */
+  encodedQuery?: Readonly<Record<string, string | undefined>>;
   /** JSON body (BigInt-safe) or a form body. */
   body?: { json: unknown } | { form: Record<string, string> };
   headers?: Readonly<Record<string, string>>;
@@ -101,11 +124,19 @@ export class RestHttpClient {
 
   /** Send and return the raw answer; non-2xx answers throw the mapped error. */
   async send(request: RestRequest, signal?: AbortSignal): Promise<RestResponse> {
+    const { maxRetryAfterMs = DEFAULT_MAX_RETRY_AFTER_MS, sleep = abortableSleep, ...backoff } = this.#retry;
+    // The server's Retry-After (capped) wins over a shorter backoff.
+    let serverWait = 0;
     return retry(({ signal: loop }) => this.#sendWithAuthRetry(request, loop), {
-      ...this.#retry,
+      ...backoff,
       ...(signal === undefined ? {} : { signal }),
       what: request.call.what,
       isRetryable: (e) => request.idempotent && isLakeError(e) && e.retryable && e.code !== 'TIMEOUT',
+      onRetry: (e) => {
+        const asked = isLakeError(e) ? e.context.retryAfterMs : undefined;
+        serverWait = typeof asked === 'number' ? Math.min(Math.max(0, maxRetryAfterMs), asked) : 0;
+      },
+      sleep: (ms, s) => sleep(Math.max(ms, serverWait), s),
     });
   }
 
@@ -157,6 +188,8 @@ export class RestHttpClient {
   #url(request: RestRequest): URL {
     const url = new URL(`${this.uri}/${request.path}`);
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const encoded = Object.entries(request.encodedQuery ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [`${encodeURIComponent(k)}=${v}`]));
+    if (encoded.length > 0) url.search = [url.search.replace(/^\?/, ''), ...encoded].filter((x) => x !== '').join('&');
     return url;
   }
 
@@ -193,7 +226,8 @@ export class RestHttpClient {
       requestId = res.headers.get('x-request-id') ?? undefined;
       const text = request.method === 'HEAD' ? '' : await res.text();
       if (res.status < 200 || res.status > 299) {
-        throw restErrorFor(request.call, res.status, text, requestId, secrets);
+        const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
+        throw restErrorFor(request.call, res.status, text, requestId, secrets, retryAfterMs);
       }
       log({ status, ...(requestId === undefined ? {} : { requestId }) });
       return { status: res.status, headers: res.headers, text };

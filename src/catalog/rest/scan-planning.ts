@@ -8,8 +8,13 @@
 import type { z } from 'zod';
 import { RestError } from '../../errors.js';
 import type { Expression } from '../../iceberg/expressions/expression.js';
+import { expressionToJson } from '../../iceberg/expressions/json.js';
 import { abortableSleep } from '../../internal/retry.js';
-import type { TableIdentifier } from '../identifier.js';
+import { checkIdentifier, identifierToString, type TableIdentifier } from '../identifier.js';
+import type { RestContext } from './context.js';
+import { Endpoint } from './endpoints.js';
+import type { RestCall } from './errors.js';
+import * as S from './schemas.js';
 import type { ContentFileSchema, FetchScanTasksResultSchema, PlanningResultSchema, StorageCredential } from './schemas.js';
 
 /** What to scan. */
@@ -138,4 +143,50 @@ export async function* planFiles(planner: ScanPlanner, id: TableIdentifier, opti
     queue.push(...batch.planTasks);
     yield { ...batch, planTasks: [] };
   }
+}
+
+// ---- the calls ----------------------------------------------------------------------
+
+const planCall = (what: string, id: TableIdentifier): RestCall => ({ what, target: 'plan', subject: identifierToString(id) });
+
+/** `POST …/tables/{table}/plan`. */
+export async function planTableScan(ctx: RestContext, id: TableIdentifier, options: PlanScanOptions): Promise<PlanningResult> {
+  checkIdentifier(id);
+  const c = await ctx.require(Endpoint.planTableScan, 'server-side scan planning');
+  const body = S.PlanTableScanRequestSchema.parse({
+    ...(options.snapshotId === undefined ? {} : { 'snapshot-id': options.snapshotId }),
+    ...(options.select === undefined ? {} : { select: [...options.select] }),
+    ...(options.filter === undefined ? {} : { filter: expressionToJson(options.filter) }),
+    ...(options.caseSensitive === undefined ? {} : { 'case-sensitive': options.caseSensitive }),
+    ...(options.useSnapshotSchema === undefined ? {} : { 'use-snapshot-schema': options.useSnapshotSchema }),
+    ...(options.startSnapshotId === undefined ? {} : { 'start-snapshot-id': options.startSnapshotId }),
+    ...(options.endSnapshotId === undefined ? {} : { 'end-snapshot-id': options.endSnapshotId }),
+    ...(options.minRowsRequested === undefined ? {} : { 'min-rows-requested': options.minRowsRequested }),
+    ...(options.statsFields === undefined ? {} : { 'stats-fields': [...options.statsFields] }),
+  });
+  const call = planCall(`plan a scan of table ${identifierToString(id)}`, id);
+  const res = await ctx.http.json({ method: 'POST', path: `${ctx.objectPath(c, id)}/plan`, body: { json: body }, call, ...ctx.mutation(c) }, S.PlanningResultSchema, options.signal);
+  return planningResultFromJson(res, call.what);
+}
+
+/** `GET …/tables/{table}/plan/{plan-id}`. */
+export async function fetchPlanningResult(ctx: RestContext, id: TableIdentifier, planId: string, signal?: AbortSignal): Promise<PlanningResult> {
+  const c = await ctx.require(Endpoint.fetchPlanningResult, 'asynchronous scan planning');
+  const call = planCall(`fetch scan plan ${planId} of table ${identifierToString(id)}`, id);
+  const res = await ctx.http.json({ method: 'GET', path: `${ctx.objectPath(c, id)}/plan/${encodeURIComponent(planId)}`, call, idempotent: true }, S.PlanningResultSchema, signal);
+  return planningResultFromJson(res, call.what);
+}
+
+/** `DELETE …/tables/{table}/plan/{plan-id}`. */
+export async function cancelPlanning(ctx: RestContext, id: TableIdentifier, planId: string): Promise<void> {
+  const c = await ctx.require(Endpoint.cancelPlanning, 'cancelling scan planning');
+  await ctx.http.send({ method: 'DELETE', path: `${ctx.objectPath(c, id)}/plan/${encodeURIComponent(planId)}`, call: planCall(`cancel scan plan ${planId}`, id), ...ctx.commitKey(c), idempotent: true });
+}
+
+/** `POST …/tables/{table}/tasks`. */
+export async function fetchScanTasks(ctx: RestContext, id: TableIdentifier, planTask: string, signal?: AbortSignal): Promise<ScanTaskBatch> {
+  const c = await ctx.require(Endpoint.fetchScanTasks, 'fetching scan tasks');
+  const call = planCall(`fetch scan tasks of table ${identifierToString(id)}`, id);
+  const res = await ctx.http.json({ method: 'POST', path: `${ctx.objectPath(c, id)}/tasks`, body: { json: { 'plan-task': planTask } }, call, ...ctx.commitKey(c), idempotent: true }, S.FetchScanTasksResultSchema, signal);
+  return scanTasksFromJson(res);
 }

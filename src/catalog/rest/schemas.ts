@@ -125,6 +125,12 @@ export const CreateTableRequestSchema = z.object({
 /** `RegisterTableRequest`. */
 export const RegisterTableRequest = z.object({ name: z.string(), 'metadata-location': z.string(), overwrite: z.boolean().optional() });
 
+/** `UnregisterTableResult` (`metadata` is parsed by the Iceberg metadata parser). */
+export const UnregisterTableResultSchema = z.object({
+  'metadata-location': z.string(),
+  metadata: z.unknown().refine((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'metadata must be an object'),
+});
+
 /** `RenameTableRequest`. */
 export const RenameTableRequest = z.object({ source: TableIdentifierSchema, destination: TableIdentifierSchema });
 
@@ -183,6 +189,9 @@ export const CreateViewRequestSchema = z.object({
   'view-version': ViewVersionSchema,
   properties: stringMap,
 });
+
+/** `RegisterViewRequest`. */
+export const RegisterViewRequest = z.object({ name: z.string(), 'metadata-location': z.string() });
 
 /** `CommitViewRequest`. */
 export const CommitViewRequest = z.object({
@@ -245,3 +254,22 @@ export const PlanTableScanRequestSchema = z.object({
   'end-snapshot-id': long.optional(),
   'stats-fields': z.array(z.string()).optional(),
 });
+
+// ---- remote signing ----------------------------------------------------------------
+
+/** `MultiValuedMap`: header name → values. */
+const multiValuedMap = z.record(z.string(), z.array(z.string()));
+
+/** `RemoteSignRequest`. */
+export const RemoteSignRequestSchema = z.object({
+  region: z.string(),
+  uri: z.string(),
+  method: z.enum(['PUT', 'GET', 'HEAD', 'POST', 'DELETE', 'PATCH', 'OPTIONS']),
+  headers: multiValuedMap,
+  properties: stringMap.optional(),
+  body: z.string().optional(),
+  provider: z.string().optional(),
+});
+
+/** `RemoteSignResult`. */
+export const RemoteSignResultSchema = z.object({ uri: z.string(), headers: multiValuedMap });

@@ -69,7 +69,9 @@ export function registerPromoteCommand({ program, action }: Registrar): void {
           if (current === undefined) throw new CliUsageError(`silver dataset ${opts.dataset} is empty; nothing to promote to gold`);
           const schema = arrowToIcebergSchema((await silver.read(opts.dataset, { version: current.version, filter: () => false })).schema);
           const table = await ensureGoldTable(lake.catalog, opts.table!, schema);
-          result = await promote({ ...base, gold: { table, mode: opts.mode as 'append' | 'merge' | 'overwrite-partitions', ...(key === undefined ? {} : { key }) } });
+          const toGold = await promote({ ...base, gold: { table, mode: opts.mode as 'append' | 'merge' | 'overwrite-partitions', ...(key === undefined ? {} : { key }) } });
+          // One report: bronze and silver as the first pass did them, then the gold step.
+          result = { ...toGold, steps: [...result.steps, ...toGold.steps.filter((s) => s.step === 'gold')], malformed: result.malformed };
         }
         progress.done();
         ctx.result(result, () =>

@@ -1,13 +1,16 @@
 /**
  * Schema evolution between what a dataset holds and what a new batch brings,
  * by column name: new columns are added as optional, allowed widenings apply
- * (Iceberg's type promotions: `int`→`long`, `float`→`double`, decimal
- * precision up at the same scale), narrower incoming types are read as the
- * current type, and every other change is refused — all conflicts at once,
- * in one ValidationError with a per-column report.
+ * (Iceberg's type promotions, decided by the Iceberg module's own
+ * `isPromotionAllowed`: `int`→`long`, `float`→`double`, decimal precision up
+ * at the same scale), narrower incoming types are read as the current type,
+ * and every other change is refused — all conflicts at once, in one
+ * ValidationError with a per-column report. The silver zone evolves its
+ * datasets with {@link evolveStruct}; readers use {@link evolveSchema}.
  */
 import type { Schema as ArrowSchema } from 'apache-arrow';
 import { ValidationError } from '../../errors.js';
+import { isPromotionAllowed } from '../../iceberg/spec/type-compare.js';
 import { highestFieldId } from '../../iceberg/spec/type-index.js';
 import { Types, typeToString } from '../../iceberg/spec/types.js';
 import type { IcebergType, NestedField, StructType } from '../../iceberg/spec/types.js';
@@ -64,18 +67,16 @@ function renumber(type: IcebergType, ctx: Ctx): IcebergType {
   return type;
 }
 
-/** Whether a value of `from` can be stored as `to` without loss (an allowed promotion or the same type). */
+/**
+ * Whether a value of `from` can be stored as `to` without loss: the same type
+ * or one of the spec's promotions (format v2 rules, as tables are written).
+ */
 function promotes(from: IcebergType, to: IcebergType): boolean {
-  if (from.type === to.type) {
-    if (from.type === 'decimal' && to.type === 'decimal') return from.scale === to.scale && from.precision <= to.precision;
-    if (from.type === 'fixed' && to.type === 'fixed') return from.length === to.length;
-    return true;
-  }
-  return (from.type === 'int' && to.type === 'long') || (from.type === 'float' && to.type === 'double');
+  return isPromotionAllowed(from, to, 2);
 }
 
 function evolveType(path: string, cur: IcebergType, inc: IcebergType, ctx: Ctx): IcebergType {
-  if (cur.type === 'struct' && inc.type === 'struct') return evolveStruct(path, cur, inc, ctx);
+  if (cur.type === 'struct' && inc.type === 'struct') return evolveFields(path, cur, inc, ctx);
   if (cur.type === 'list' && inc.type === 'list') {
     const element = evolveType(join(path, 'element'), cur.element, inc.element, ctx);
     return Types.list(cur.elementId, element, cur.elementRequired && inc.elementRequired);
@@ -96,7 +97,7 @@ function evolveType(path: string, cur: IcebergType, inc: IcebergType, ctx: Ctx):
   return cur;
 }
 
-function evolveStruct(path: string, cur: StructType, inc: StructType, ctx: Ctx): StructType {
+function evolveFields(path: string, cur: StructType, inc: StructType, ctx: Ctx): StructType {
   const incoming = new Map(inc.fields.map((f) => [f.name, f]));
   const fields: NestedField[] = cur.fields.map((f) => {
     const col = join(path, f.name);
@@ -124,6 +125,34 @@ function evolveStruct(path: string, cur: StructType, inc: StructType, ctx: Ctx):
   return Types.struct(fields);
 }
 
+/** What {@link evolveStruct} returns. */
+export interface StructEvolution {
+  /** The evolved struct: current columns first (ids kept), then new ones with fresh ids. */
+  struct: StructType;
+  changes: SchemaChange[];
+}
+
+/**
+ * Evolve the Iceberg struct `current` so data of struct `incoming` can be
+ * written into it (the core of {@link evolveSchema}; the silver zone uses it
+ * on its manifests' schemas). New ids continue after `lastColumnId` (default:
+ * the highest id in `current`). Throws ValidationError listing every
+ * incompatible column in `context.columns` ({@link ColumnConflict}[]);
+ * `what` names the target in its message.
+ */
+export function evolveStruct(current: StructType, incoming: StructType, options: { lastColumnId?: number; what?: string } = {}): StructEvolution {
+  const ctx: Ctx = { nextId: Math.max(options.lastColumnId ?? 0, highestFieldId(current)) + 1, changes: [], conflicts: [] };
+  const struct = evolveFields('', current, incoming, ctx);
+  if (ctx.conflicts.length > 0) {
+    const list = ctx.conflicts.map((c) => `${c.column} (${c.reason})`).join('; ');
+    const what = options.what ?? 'the current one';
+    throw new ValidationError(`the incoming schema is incompatible with ${what} in ${ctx.conflicts.length} column(s): ${list}; convert these columns or write them to a new column name`, {
+      context: { columns: ctx.conflicts },
+    });
+  }
+  return { struct, changes: ctx.changes };
+}
+
 /**
  * Evolve `current` so data of schema `incoming` can be written into it.
  * Columns are matched by name (nested struct fields too). Throws
@@ -137,15 +166,6 @@ function evolveStruct(path: string, cur: StructType, inc: StructType, ctx: Ctx):
  * ```
  */
 export function evolveSchema(current: ArrowSchema, incoming: ArrowSchema): EvolveResult {
-  const cur = arrowToIcebergSchema(current);
-  const inc = arrowToIcebergSchema(incoming);
-  const ctx: Ctx = { nextId: highestFieldId(cur) + 1, changes: [], conflicts: [] };
-  const struct = evolveStruct('', cur, inc, ctx);
-  if (ctx.conflicts.length > 0) {
-    const list = ctx.conflicts.map((c) => `${c.column} (${c.reason})`).join('; ');
-    throw new ValidationError(`the incoming schema is incompatible with the current one in ${ctx.conflicts.length} column(s): ${list}; convert these columns or write them to a new column name`, {
-      context: { columns: ctx.conflicts },
-    });
-  }
-  return { schema: icebergToArrowSchema(struct), changes: ctx.changes };
+  const { struct, changes } = evolveStruct(arrowToIcebergSchema(current), arrowToIcebergSchema(incoming));
+  return { schema: icebergToArrowSchema(struct), changes };
 }

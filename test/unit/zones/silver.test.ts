@@ -109,7 +109,8 @@ describe.each(backends)('silver writer on $name', (backend) => {
     await silver.write('s', tableFromArrays({ a: Int32Array.from([1]), date: ['2026-01-01'] }), { domain: 'x' });
     const e = await silver.write('s', tableFromArrays({ a: ['text'], date: ['2026-01-01'] }), { domain: 'x' }).catch((x: unknown) => x);
     expect(isLakeError(e, 'VALIDATION')).toBe(true);
-    expect((e as Error).message).toMatch(/a: /);
+    expect((e as Error).message).toMatch(/\ba \(string cannot be stored as int/);
+    expect((e as { context: { columns: unknown } }).context.columns).toEqual([{ column: 'a', current: 'int', incoming: 'string', reason: expect.stringMatching(/cannot be widened/) }]);
     await silver.write('s', tableFromArrays({ a: Int32Array.from([2]), b: ['new'], date: ['2026-01-02'] }), { domain: 'x' });
     expect(rowsOf(await silver.read('s'))).toEqual([
       { a: 1, date: '2026-01-01', b: null },

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RestCatalog } from '../../../../src/catalog/rest/catalog.js';
+import { Endpoint } from '../../../../src/catalog/rest/endpoints.js';
 import { isLakeError } from '../../../../src/errors.js';
 import { json, loadTableBody, startFakeServer, type FakeServer } from './fake-server.js';
 
@@ -82,6 +83,45 @@ describe('a misbehaving server gives typed errors, never a crash or a hang', () 
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('the newer endpoints parse defensively too', () => {
+  it('functions, unregister, register-view, sign, credentials, metrics: any body on any status is a LakeError (fast-check)', async () => {
+    const functionBody = JSON.stringify({ metadata: { 'function-uuid': 'u', 'format-version': 1, definitions: [{ 'definition-id': 'int', parameters: [{ name: 'x', type: { type: 'list', element: 'int' } }], 'return-type': 'int', versions: [], 'current-version-id': 1, 'function-type': 'udf' }], 'definition-log': [] } });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(200, 204, 400, 404, 409, 500, 503),
+        fc.oneof(fc.string(), fc.json(), fc.constant('<html>'), fc.constant(''), fc.constant(functionBody.slice(0, 120)), fc.constant(functionBody.replace('"list"', '"lisp"'))),
+        async (status, body) => {
+          server.handle((req, res) => {
+            if (req.path === '/v1/config') return json(res, 200, { defaults: {}, overrides: {}, endpoints: Object.values(Endpoint) });
+            res.writeHead(status, { 'content-type': 'application/json' });
+            res.end(body);
+          });
+          const c = catalog();
+          const calls = [
+            () => c.loadFunction({ namespace: ['db'], name: 'f' }),
+            async () => {
+              for await (const _ of c.listFunctions(['db'])) void _;
+            },
+            () => c.unregisterTable(id),
+            () => c.registerView({ namespace: ['db'], name: 'v' }, 's3://b/v.json'),
+            () => c.signRequest(id, { region: 'r', uri: 'https://b/k', method: 'GET', headers: {} }),
+            () => c.loadCredentials(id, { planId: 'p' }),
+            () => c.reportMetrics(id, { type: 'commit', tableName: 'rest.db.t', snapshotId: 1n, sequenceNumber: 1n, operation: 'append', metrics: {} }),
+          ];
+          for (const call of calls) {
+            const err = await call().then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            if (err !== undefined) expect(isLakeError(err), String(err)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });
