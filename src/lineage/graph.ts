@@ -24,6 +24,7 @@ import {
   type RunState,
 } from './events.js';
 import type { ParentRef } from './facets.js';
+import { parseIsoTime } from './time.js';
 
 /** A job's identity. */
 export interface JobRef {
@@ -120,10 +121,32 @@ export interface ColumnProvenance {
   changes: ColumnChange[];
 }
 
+/**
+ * Who made one edge. Appends are O(1) (a repeat of the last id is skipped,
+ * which catches the START/COMPLETE pair of a run); readers deduplicate, so a
+ * busy edge costs no set per edge while loading.
+ */
 interface EdgeInfo {
-  jobs: Set<number>;
-  runs: Set<number>;
-  transformations?: Set<string>;
+  jobs: number[];
+  runs: number[];
+  transformations?: string[];
+}
+
+function note<T>(list: T[], value: T): void {
+  if (list.length === 0 || list[list.length - 1] !== value) list.push(value);
+}
+
+function distinct<T>(list: readonly T[]): T[] {
+  return list.length < 2 ? [...list] : [...new Set(list)];
+}
+
+/** Adjacency of one node: neighbour id → the edge's provenance (shared by both directions). */
+type Adjacency = Map<number, EdgeInfo>;
+
+/** What a run needs of its graph to read its events back: dataset names and ids. */
+interface GraphView {
+  readonly refs: readonly DatasetRef[];
+  idOf(dataset: DatasetRef): number;
 }
 
 /**
@@ -140,29 +163,31 @@ class RunEntry implements RunRecord {
   firstMs: number;
   lastMs: number;
   terminalMs = -Infinity;
-  /** Dataset ids the run touched, and per role; a run has few, so arrays beat sets. */
-  readonly datasetIds: number[] = [];
+  /** Dataset ids the run read and wrote; a run has few, so arrays beat sets. */
   readonly inputIds: number[] = [];
   readonly outputIds: number[] = [];
-  /** The run's events, each with the graph ids of its inputs and outputs (symlinks resolved). */
-  readonly events: { event: RunEvent; inputs: number[]; outputs: number[] }[] = [];
-  readonly #refs: DatasetRef[];
+  /**
+   * The run's events. An event given with its JSON text is kept as that
+   * text and parsed again only when the run's facets are read.
+   */
+  readonly events: (RunEvent | string)[] = [];
+  readonly #graph: GraphView;
   #cache: { facets: Facets; datasets: RunDatasetFacets[] } | undefined;
 
-  constructor(runId: string, job: JobRef, t: number, refs: DatasetRef[]) {
+  constructor(runId: string, job: JobRef, t: number, graph: GraphView) {
     this.runId = runId;
     this.job = job;
     this.firstMs = t;
     this.lastMs = t;
-    this.#refs = refs;
+    this.#graph = graph;
   }
 
   get inputs(): DatasetRef[] {
-    return this.inputIds.map((i) => this.#refs[i]!);
+    return this.inputIds.map((i) => this.#graph.refs[i]!);
   }
 
   get outputs(): DatasetRef[] {
-    return this.outputIds.map((i) => this.#refs[i]!);
+    return this.outputIds.map((i) => this.#graph.refs[i]!);
   }
 
   get facets(): Facets {
@@ -177,8 +202,8 @@ class RunEntry implements RunRecord {
     return this.facets.parent as unknown as ParentRef | undefined;
   }
 
-  addEvent(event: RunEvent, inputs: number[], outputs: number[]): void {
-    this.events.push({ event, inputs, outputs });
+  addEvent(event: RunEvent | string): void {
+    this.events.push(event);
     this.#cache = undefined;
   }
 
@@ -186,8 +211,9 @@ class RunEntry implements RunRecord {
     if (this.#cache !== undefined) return this.#cache;
     const facets: Facets = {};
     const datasets: RunDatasetFacets[] = [];
-    const slot = (id: number, role: 'input' | 'output') => {
-      const d = this.#refs[id]!;
+    const slot = (ref: DatasetRef, role: 'input' | 'output') => {
+      // Ids are stable (a known name keeps its id), so resolving now gives what it gave when the event was added.
+      const d = this.#graph.refs[this.#graph.idOf(ref)]!;
       let f = datasets.find((x) => x.role === role && x.dataset === d);
       if (f === undefined) {
         f = { dataset: d, role, facets: {}, inputFacets: {}, outputFacets: {} };
@@ -195,15 +221,16 @@ class RunEntry implements RunRecord {
       }
       return f;
     };
-    for (const { event, inputs, outputs } of this.events) {
+    for (const entry of this.events) {
+      const event = typeof entry === 'string' ? (JSON.parse(entry) as RunEvent) : entry;
       Object.assign(facets, event.run.facets);
-      (event.inputs ?? []).forEach((d, i) => {
-        const f = slot(inputs[i]!, 'input');
+      (event.inputs ?? []).forEach((d) => {
+        const f = slot(d, 'input');
         Object.assign(f.facets, d.facets);
         Object.assign(f.inputFacets, d.inputFacets);
       });
-      (event.outputs ?? []).forEach((d, i) => {
-        const f = slot(outputs[i]!, 'output');
+      (event.outputs ?? []).forEach((d) => {
+        const f = slot(d, 'output');
         Object.assign(f.facets, d.facets);
         Object.assign(f.outputFacets, d.outputFacets);
       });
@@ -214,15 +241,12 @@ class RunEntry implements RunRecord {
 
 }
 
-const TERMINAL = new Set<RunState>(['COMPLETE', 'FAIL', 'ABORT']);
-const EDGE_SHIFT = 2 ** 26;
-
-function edgeKey(a: number, b: number): number {
-  return a * EDGE_SHIFT + b;
+function isTerminal(state: RunState): boolean {
+  return state === 'COMPLETE' || state === 'FAIL' || state === 'ABORT';
 }
 
 function timeOf(e: LineageEvent): number {
-  const t = Date.parse(e.eventTime);
+  const t = parseIsoTime(e.eventTime);
   return Number.isNaN(t) ? 0 : t;
 }
 
@@ -241,22 +265,24 @@ export class LineageGraph {
   readonly #alias = new Map<string, number>();
   readonly #ds: DatasetRef[] = [];
   readonly #dsFacets: { facets: Facets; times: Map<string, number> }[] = [];
-  readonly #up: Set<number>[] = [];
-  readonly #down: Set<number>[] = [];
-  readonly #edges = new Map<number, EdgeInfo>();
+  readonly #up: Adjacency[] = [];
+  readonly #down: Adjacency[] = [];
   readonly #dsRuns: number[][] = [];
   readonly #dsRunsSorted: { version: number; maxSpan: number }[] = [];
   /** Per dataset id: field name → column id. */
   readonly #colIds: (Map<string, number> | undefined)[] = [];
   readonly #cols: { ds: number; field: string }[] = [];
-  readonly #colUp: Set<number>[] = [];
-  readonly #colDown: Set<number>[] = [];
-  readonly #colEdges = new Map<number, EdgeInfo>();
-  readonly #jobIds = new Map<string, number>();
+  readonly #colUp: Adjacency[] = [];
+  readonly #colDown: Adjacency[] = [];
+  /** namespace → name → job id. */
+  readonly #jobIds = new Map<string, Map<string, number>>();
   readonly #jobs: JobRef[] = [];
   readonly #runIds = new Map<string, number>();
   readonly #runs: RunEntry[] = [];
   readonly #jobRuns: number[][] = [];
+  readonly #view: GraphView = { refs: this.#ds, idOf: (d) => this.#id(d) };
+  #lastJob = -1;
+  #lastRun = -1;
   #version = 0;
   #stamp = 0;
   #seen = new Int32Array(0);
@@ -281,8 +307,15 @@ export class LineageGraph {
     return this.#runs.length;
   }
 
-  /** Add one event to the indexes. Events may arrive in any order. */
-  add(event: LineageEvent): void {
+  /**
+   * Add one event to the indexes. Events may arrive in any order.
+   *
+   * @param json the JSON text `event` was parsed from, when there is one
+   *   (a loader's line). The graph then keeps this text instead of the event
+   *   object and parses it again only when a run's facets are read, so
+   *   loading many events keeps little more than the indexes in memory.
+   */
+  add(event: LineageEvent, json?: string): void {
     this.#events++;
     this.#version++;
     const t = timeOf(event);
@@ -291,19 +324,21 @@ export class LineageGraph {
       return;
     }
     const job = this.#job(event.job);
-    const inputs = (event.inputs ?? []).map((d) => this.#intern(d));
-    const outputs = (event.outputs ?? []).map((d) => this.#intern(d));
-    (event.inputs ?? []).forEach((d, i) => this.#datasetFacets(inputs[i]!, d.facets, t));
-    (event.outputs ?? []).forEach((d, i) => this.#datasetFacets(outputs[i]!, d.facets, t));
+    const ins = event.inputs ?? [];
+    const outs = event.outputs ?? [];
+    const inputs = new Array<number>(ins.length);
+    const outputs = new Array<number>(outs.length);
+    for (let i = 0; i < ins.length; i++) this.#datasetFacets((inputs[i] = this.#intern(ins[i]!)), ins[i]!.facets, t);
+    for (let i = 0; i < outs.length; i++) this.#datasetFacets((outputs[i] = this.#intern(outs[i]!)), outs[i]!.facets, t);
     const run = 'run' in event ? this.#run(event, job, t) : -1;
-    for (const o of outputs) for (const i of inputs) if (i !== o) this.#edge(i, o, job, run);
+    for (const o of outputs) for (const i of inputs) if (i !== o) this.#edge(this.#up, this.#down, i, o, job, run);
     if (run >= 0) {
       const r = this.#runs[run]!;
-      r.addEvent(event as RunEvent, inputs, outputs);
-      for (const id of inputs) this.#runDataset(r, run, id, r.inputIds);
-      for (const id of outputs) this.#runDataset(r, run, id, r.outputIds);
+      r.addEvent(json ?? (event as RunEvent));
+      for (const id of inputs) this.#runDataset(r, run, id, r.inputIds, r.outputIds);
+      for (const id of outputs) this.#runDataset(r, run, id, r.outputIds, r.inputIds);
     }
-    (event.outputs ?? []).forEach((d, i) => this.#columnLineage(outputs[i]!, d, job, run));
+    for (let i = 0; i < outs.length; i++) this.#columnLineage(outputs[i]!, outs[i]!, job, run);
   }
 
   // ── datasets ──
@@ -348,10 +383,9 @@ export class LineageGraph {
     if (dir !== 'upstream') for (const [id, d] of this.#walk(start, this.#down, depth)) if (!hits.has(id)) hits.set(id, -d);
     const edges: LineageEdge[] = [];
     for (const to of hits.keys()) {
-      for (const from of this.#up[to]!) {
+      for (const [from, info] of this.#up[to]!) {
         if (!hits.has(from)) continue;
-        const info = this.#edges.get(edgeKey(from, to))!;
-        edges.push({ from: this.#ds[from]!, to: this.#ds[to]!, jobs: [...info.jobs].map((j) => this.#jobs[j]!), runIds: [...info.runs].map((r) => this.#runs[r]!.runId) });
+        edges.push(this.#lineageEdge(from, to, info));
       }
     }
     return { root: this.#ds[start]!, nodes: [...hits].map(([id, d]) => ({ dataset: this.#ds[id]!, depth: d })), edges };
@@ -361,9 +395,12 @@ export class LineageGraph {
   edge(from: DatasetRef, to: DatasetRef): LineageEdge | undefined {
     const a = this.#id(from);
     const b = this.#id(to);
-    const info = this.#edges.get(edgeKey(a, b));
-    if (info === undefined) return undefined;
-    return { from: this.#ds[a]!, to: this.#ds[b]!, jobs: [...info.jobs].map((j) => this.#jobs[j]!), runIds: [...info.runs].map((r) => this.#runs[r]!.runId) };
+    const info = this.#up[b]!.get(a);
+    return info === undefined ? undefined : this.#lineageEdge(a, b, info);
+  }
+
+  #lineageEdge(from: number, to: number, info: EdgeInfo): LineageEdge {
+    return { from: this.#ds[from]!, to: this.#ds[to]!, jobs: distinct(info.jobs).map((j) => this.#jobs[j]!), runIds: distinct(info.runs).map((r) => this.#runs[r]!.runId) };
   }
 
   // ── runs ──
@@ -398,7 +435,7 @@ export class LineageGraph {
 
   /** The runs of a job, oldest first. */
   jobRuns(job: JobRef): RunRecord[] {
-    const j = this.#jobIds.get(datasetKey(job));
+    const j = this.#jobIds.get(job.namespace)?.get(job.name);
     if (j === undefined) return [];
     return this.#jobRuns[j]!.map((r) => this.#runs[r]!).sort((a, b) => a.firstMs - b.firstMs);
   }
@@ -424,13 +461,12 @@ export class LineageGraph {
     const origins = walked.filter(([id]) => this.#colUp[id]!.size === 0).map(([id]) => this.#colRef(id));
     const changes: ColumnChange[] = [];
     for (const id of reached) {
-      const ups = [...this.#colUp[id]!];
+      const ups = [...this.#colUp[id]!.keys()];
       if (ups.length === 0) continue;
       const jobs = new Set<number>();
       const runs = new Set<number>();
       const tx = new Set<string>();
-      for (const u of ups) {
-        const info = this.#colEdges.get(edgeKey(u, id))!;
+      for (const [, info] of this.#colUp[id]!) {
         for (const j of info.jobs) jobs.add(j);
         for (const r of info.runs) runs.add(r);
         for (const t of info.transformations ?? []) tx.add(t);
@@ -471,8 +507,8 @@ export class LineageGraph {
       names.set(d.name, id);
       this.#ds.push({ namespace: d.namespace, name: d.name });
       this.#dsFacets.push({ facets: {}, times: new Map() });
-      this.#up.push(new Set());
-      this.#down.push(new Set());
+      this.#up.push(new Map());
+      this.#down.push(new Map());
       this.#dsRuns.push([]);
       this.#dsRunsSorted.push({ version: -1, maxSpan: 0 });
     }
@@ -484,11 +520,20 @@ export class LineageGraph {
   }
 
   #job(job: JobRef): number {
-    const k = datasetKey(job);
-    let id = this.#jobIds.get(k);
+    // A run's events usually arrive together: comparing with the last job is cheaper than hashing its names again.
+    const last = this.#jobs[this.#lastJob];
+    if (last !== undefined && last.name === job.name && last.namespace === job.namespace) return this.#lastJob;
+    this.#lastJob = this.#jobId(job);
+    return this.#lastJob;
+  }
+
+  #jobId(job: JobRef): number {
+    let names = this.#jobIds.get(job.namespace);
+    if (names === undefined) this.#jobIds.set(job.namespace, (names = new Map()));
+    let id = names.get(job.name);
     if (id === undefined) {
       id = this.#jobs.length;
-      this.#jobIds.set(k, id);
+      names.set(job.name, id);
       this.#jobs.push({ namespace: job.namespace, name: job.name });
       this.#jobRuns.push([]);
     }
@@ -508,19 +553,21 @@ export class LineageGraph {
   }
 
   #run(event: RunEvent, job: number, t: number): number {
-    let idx = this.#runIds.get(event.run.runId);
+    const runId = event.run.runId;
+    let idx = this.#runs[this.#lastRun]?.runId === runId ? this.#lastRun : this.#runIds.get(runId);
     if (idx === undefined) {
       idx = this.#runs.length;
       this.#runIds.set(event.run.runId, idx);
-      this.#runs.push(new RunEntry(event.run.runId, this.#jobs[job]!, t, this.#ds));
+      this.#runs.push(new RunEntry(event.run.runId, this.#jobs[job]!, t, this.#view));
       this.#jobRuns[job]!.push(idx);
     }
+    this.#lastRun = idx;
     const r = this.#runs[idx]!;
     if (t < r.firstMs) r.firstMs = t;
     if (t > r.lastMs) r.lastMs = t;
     const state = event.eventType;
     if (state !== undefined) {
-      if (TERMINAL.has(state)) {
+      if (isTerminal(state)) {
         if (t >= r.terminalMs) {
           r.terminalMs = t;
           r.state = state;
@@ -532,45 +579,38 @@ export class LineageGraph {
     return idx;
   }
 
-  #runDataset(r: RunEntry, run: number, id: number, role: number[]): void {
-    if (!r.datasetIds.includes(id)) {
-      r.datasetIds.push(id);
-      this.#dsRuns[id]!.push(run);
-    }
-    if (!role.includes(id)) role.push(id);
+  #runDataset(r: RunEntry, run: number, id: number, role: number[], other: number[]): void {
+    if (role.includes(id)) return;
+    if (!other.includes(id)) this.#dsRuns[id]!.push(run);
+    role.push(id);
   }
 
-  #edge(from: number, to: number, job: number, run: number): void {
-    const k = edgeKey(from, to);
-    let info = this.#edges.get(k);
+  /** Record `from → to` in a pair of adjacency lists (datasets or columns); returns the edge's provenance. */
+  #edge(up: Adjacency[], down: Adjacency[], from: number, to: number, job: number, run: number): EdgeInfo {
+    let info = up[to]!.get(from);
     if (info === undefined) {
-      info = { jobs: new Set(), runs: new Set() };
-      this.#edges.set(k, info);
-      this.#up[to]!.add(from);
-      this.#down[from]!.add(to);
+      info = { jobs: [], runs: [] };
+      up[to]!.set(from, info);
+      down[from]!.set(to, info);
     }
-    info.jobs.add(job);
-    if (run >= 0) info.runs.add(run);
+    note(info.jobs, job);
+    if (run >= 0) note(info.runs, run);
+    return info;
   }
 
   #columnLineage(out: number, d: OutputDataset, job: number, run: number): void {
     const fields = (d.facets?.columnLineage as { fields?: Record<string, { inputFields?: (DatasetRef & { field: string; transformations?: { type: string; subtype?: string }[] })[] }> } | undefined)?.fields;
     if (fields === undefined || typeof fields !== 'object') return;
-    for (const [field, spec] of Object.entries(fields)) {
+    for (const field in fields) {
       const to = this.#col(out, field);
-      for (const src of spec?.inputFields ?? []) {
-        const from = this.#col(this.#intern(src), src.field);
-        const k = edgeKey(from, to);
-        let info = this.#colEdges.get(k);
-        if (info === undefined) {
-          info = { jobs: new Set(), runs: new Set(), transformations: new Set() };
-          this.#colEdges.set(k, info);
-          this.#colUp[to]!.add(from);
-          this.#colDown[from]!.add(to);
+      for (const src of fields[field]?.inputFields ?? []) {
+        const info = this.#edge(this.#colUp, this.#colDown, this.#col(this.#intern(src), src.field), to, job, run);
+        if (src.transformations === undefined) continue;
+        const tx = (info.transformations ??= []);
+        for (const t of src.transformations) {
+          const name = t.subtype === undefined ? t.type : `${t.type}/${t.subtype}`;
+          if (!tx.includes(name)) tx.push(name);
         }
-        info.jobs.add(job);
-        if (run >= 0) info.runs.add(run);
-        for (const t of src.transformations ?? []) info.transformations!.add(t.subtype === undefined ? t.type : `${t.type}/${t.subtype}`);
       }
     }
   }
@@ -582,8 +622,8 @@ export class LineageGraph {
       id = this.#cols.length;
       fields.set(field, id);
       this.#cols.push({ ds, field });
-      this.#colUp.push(new Set());
-      this.#colDown.push(new Set());
+      this.#colUp.push(new Map());
+      this.#colDown.push(new Map());
     }
     return id;
   }
@@ -605,7 +645,7 @@ export class LineageGraph {
   }
 
   /** Breadth-first walk; returns [id, depth] for every node reached, the start excluded. */
-  #walk(start: number, adj: Set<number>[], maxDepth: number): [number, number][] {
+  #walk(start: number, adj: Adjacency[], maxDepth: number): [number, number][] {
     if (this.#seen.length < adj.length) this.#seen = new Int32Array(Math.max(adj.length, this.#seen.length * 2));
     const stamp = ++this.#stamp;
     const seen = this.#seen;
@@ -615,7 +655,7 @@ export class LineageGraph {
     for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
       const next: number[] = [];
       for (const n of frontier) {
-        for (const m of adj[n]!) {
+        for (const m of adj[n]!.keys()) {
           if (seen[m] === stamp) continue;
           seen[m] = stamp;
           next.push(m);

@@ -105,6 +105,8 @@ function entry(graph: LineageGraph, ds: DatasetRef, depth: number, range: { from
   const writers = runs.filter((r) => r.outputs.some((o) => o === ds));
   const quality: ReportCheck[] = [];
   const seen = new Set<unknown>();
+  /** The run facets counted, as JSON: a store loaded from files parses a run's events afresh, so identity cannot tell the latest facet is one of them. */
+  const seenJson = new Set<string>();
   let rowCount: number | undefined;
   for (const r of runs) {
     for (const f of r.datasets) {
@@ -113,6 +115,7 @@ function entry(graph: LineageGraph, ds: DatasetRef, depth: number, range: { from
         const dqa = facets.dataQualityAssertions as { assertions?: Assertion[] } | undefined;
         if (dqa !== undefined && !seen.has(dqa)) {
           seen.add(dqa);
+          seenJson.add(JSON.stringify(dqa));
           for (const a of dqa.assertions ?? []) quality.push({ ...a, runId: r.runId, ...time(r) });
         }
         const rows = (facets.outputStatistics as { rowCount?: number } | undefined)?.rowCount ?? (facets.dataQualityMetrics as { rowCount?: number } | undefined)?.rowCount;
@@ -122,7 +125,7 @@ function entry(graph: LineageGraph, ds: DatasetRef, depth: number, range: { from
   }
   const latest: Facets = graph.datasetFacets(ds);
   const dqa = latest.dataQualityAssertions as { assertions?: Assertion[] } | undefined;
-  if (dqa !== undefined && !seen.has(dqa)) for (const a of dqa.assertions ?? []) quality.push({ ...a });
+  if (dqa !== undefined && !seen.has(dqa) && !seenJson.has(JSON.stringify(dqa))) for (const a of dqa.assertions ?? []) quality.push({ ...a });
   const tags = ((latest.tags as { tags?: Tag[] } | undefined)?.tags ?? []).map((t) => ({ ...t }));
   const owners = ((latest.ownership as { owners?: { name: string; type?: string }[] } | undefined)?.owners ?? []).map((o) => (o.type === undefined ? o.name : `${o.name} (${o.type})`));
   const e: ProvenanceEntry = { dataset: ds, depth, runs: writers.map(reportRun), quality, tags, owners };

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type FormatDefinition, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { ValidationError } from '../errors.js';
 import type { DatasetEvent, JobEvent, LineageEvent, RunEvent } from './events.js';
@@ -47,6 +47,9 @@ let compiled: Compiled | undefined;
 function compile(): Compiled {
   const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, verbose: true });
   formats.default(ajv);
+  memoizeFormat(ajv, 'uri');
+  shortcutFormat(ajv, 'uuid', isCanonicalUuid);
+  shortcutFormat(ajv, 'date-time', isCanonicalUtcDateTime);
   ajv.addSchema(OPENLINEAGE_CORE_SCHEMA);
   const coreId = OPENLINEAGE_CORE_SCHEMA.$id as string;
   const facets: Compiled['facets'] = { run: new Map(), job: new Map(), dataset: new Map(), input: new Map(), output: new Map() };
@@ -74,6 +77,96 @@ function compile(): Compiled {
     any: ajv.compile({ $ref: coreId }),
     facets,
   };
+}
+
+/** Most `uri` strings of a load repeat (`producer`, `schemaURL`, every facet's `_producer` and `_schemaURL`). */
+const FORMAT_CACHE_SIZE = 4096;
+
+/**
+ * Remember a format check's verdict per string: the full RFC 3986 `uri`
+ * regex is the costliest step of validating an event, and the same few URIs
+ * recur in every event and facet. Same verdicts, computed once.
+ */
+function memoizeFormat(ajv: Ajv2020, name: string): void {
+  wrapFormat(ajv, name, (check) => {
+    const seen = new Map<string, boolean>();
+    return (s) => {
+      let ok = seen.get(s);
+      if (ok === undefined) {
+        ok = check(s);
+        if (seen.size >= FORMAT_CACHE_SIZE) seen.clear();
+        seen.set(s, ok);
+      }
+      return ok;
+    };
+  });
+}
+
+/** Replace format `name`'s check by `wrap(original check)`, keeping the rest of its definition (e.g. `compare`). */
+function wrapFormat(ajv: Ajv2020, name: string, wrap: (check: (s: string) => boolean) => (s: string) => boolean): void {
+  const format = ajv.formats[name];
+  const validate = typeof format === 'object' && format !== null && !(format instanceof RegExp) ? format.validate : format;
+  const check = validate instanceof RegExp ? (s: string) => validate.test(s) : typeof validate === 'function' ? (s: string) => (validate as (s: string) => boolean)(s) : undefined;
+  if (check === undefined) return;
+  const fast = wrap(check);
+  if (typeof format === 'object' && format !== null && !(format instanceof RegExp)) ajv.addFormat(name, { ...(format as FormatDefinition<string>), validate: fast });
+  else ajv.addFormat(name, fast);
+}
+
+/**
+ * Accept at once the strings `accept` recognises (the exact shape lakekit and
+ * most producers write, every one of which the full check accepts); send the
+ * rest to the full check, so the verdicts are unchanged.
+ */
+function shortcutFormat(ajv: Ajv2020, name: string, accept: (s: string) => boolean): void {
+  wrapFormat(ajv, name, (check) => (s) => accept(s) || check(s));
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hex digits. */
+export function isCanonicalUuid(s: string): boolean {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23 ? c !== 45 : !isHex(c)) return false;
+  }
+  return true;
+}
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function twoDigits(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with a real calendar date and no leap second (what `Date.toISOString` writes). */
+export function isCanonicalUtcDateTime(s: string): boolean {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
+  const century = twoDigits(s, 0);
+  const yy = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1) return false;
+  const year = century * 100 + yy;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month]!)) return false;
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  if (n === 20) return true;
+  if (s.charCodeAt(19) !== 46 || n === 21) return false;
+  for (let i = 20; i < n - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function schemas(): Compiled {

@@ -8,7 +8,7 @@
 import type { FileIO } from '../io/file-io.js';
 import type { LineageEvent } from './events.js';
 import { LineageGraph } from './graph.js';
-import { loadEventsFromFileIO, parseNdjson, toNdjson, type LoadFromFileIOOptions, type LoadProblem } from './ndjson.js';
+import { forEachEventInFileIO, parseNdjson, toNdjson, type LoadFromFileIOOptions, type LoadProblem } from './ndjson.js';
 import { validateEvent } from './schemas.js';
 import type { Transport } from './transports/transport.js';
 
@@ -26,15 +26,24 @@ import type { Transport } from './transports/transport.js';
  */
 export class LineageStore {
   readonly graph = new LineageGraph();
-  readonly #events: LineageEvent[] = [];
+  /** Events, or the JSON line of an event loaded from a file until {@link LineageStore.events} is first read. */
+  readonly #events: (LineageEvent | string)[] = [];
+  #unparsed = 0;
   readonly #problems: LoadProblem[] = [];
 
-  /** Load every NDJSON file under `prefix`. Bad lines are kept in `problems`; the rest load. */
+  /**
+   * Load every NDJSON file under `prefix`, in file-name order. Bad lines are
+   * kept in `problems`; the rest load.
+   *
+   * Each event goes into the graph's indexes as its line is parsed; the
+   * store keeps the line's text rather than the parsed object (a fraction of
+   * the memory, and nothing for the garbage collector to trace) and parses it
+   * again on the first read of {@link LineageStore.events}.
+   */
   static async fromFileIO(io: FileIO, prefix: string, options: LoadFromFileIOOptions = {}): Promise<LineageStore> {
     const store = new LineageStore();
-    const { events, problems } = await loadEventsFromFileIO(io, prefix, options);
-    store.#addAll(events);
-    store.#problems.push(...problems);
+    const problems = await forEachEventInFileIO(io, prefix, (event, json) => store.#addLoaded(event, json), options);
+    for (const p of problems) store.#problems.push(p);
     return store;
   }
 
@@ -47,7 +56,20 @@ export class LineageStore {
 
   /** The events, in the order added, exactly as received. */
   get events(): readonly LineageEvent[] {
-    return this.#events;
+    if (this.#unparsed > 0) {
+      const all = this.#events;
+      for (let i = 0; i < all.length; i++) {
+        const e = all[i]!;
+        if (typeof e === 'string') all[i] = JSON.parse(e) as LineageEvent;
+      }
+      this.#unparsed = 0;
+    }
+    return this.#events as LineageEvent[];
+  }
+
+  /** Number of events (without parsing the ones loaded from files, as reading {@link LineageStore.events} does). */
+  get eventCount(): number {
+    return this.#events.length;
   }
 
   /** Lines that did not load, with source and line number. */
@@ -66,13 +88,13 @@ export class LineageStore {
   addNdjson(text: string, options: { source?: string; validate?: boolean } = {}): LoadProblem[] {
     const { events, problems } = parseNdjson(text, options);
     this.#addAll(events);
-    this.#problems.push(...problems);
+    for (const p of problems) this.#problems.push(p);
     return problems;
   }
 
   /** All events as NDJSON. */
   toNdjson(): string {
-    return toNdjson(this.#events);
+    return toNdjson(this.events);
   }
 
   /** A transport that adds each emitted event to this store (for tests, notebooks and in-process queries). */
@@ -89,5 +111,11 @@ export class LineageStore {
       this.#events.push(e);
       this.graph.add(e);
     }
+  }
+
+  #addLoaded(event: LineageEvent, json: string): void {
+    this.#events.push(json);
+    this.#unparsed++;
+    this.graph.add(event, json);
   }
 }

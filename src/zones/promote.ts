@@ -1,6 +1,8 @@
 /**
  * Promotion: one bronze batch → one silver dataset version → one gold
- * table snapshot, as a single traced job. Each zone commits atomically and
+ * table snapshot, traced as two lineage runs (bronze → silver as `<job>`,
+ * silver → gold as `<job>.gold`, so gold's provenance passes through the
+ * silver dataset it was built from). Each zone commits atomically and
  * records the bronze batch it came from, so a promotion that stopped half
  * way (a crash, a failed commit) is simply run again: the steps already
  * committed are recognised and skipped, and no zone ever shows partial data.
@@ -110,7 +112,7 @@ export interface PromoteOptions {
   lineage?: LineageHook;
   /** @default a random UUID */
   runId?: string;
-  /** Job name for lineage. @default `promote.<dataset>` */
+  /** Job name for lineage (the gold step is `<job>.gold`). @default `promote.<dataset>` */
   job?: string;
 }
 
@@ -160,6 +162,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   const ctx = (zone: HookContext['zone'], dataset: string): HookContext => ({ runId, zone, dataset, source: manifest.source });
   const inputs: LineageDataset[] = manifest.files.map((f) => ({ namespace: 'bronze', name: f.key, facets: { sha256: f.sha256, size: f.size } }));
   await options.lineage?.start({ runId, job, inputs, startedAt: new Date() });
+  let promoted = false;
   try {
     const steps: PromotionStep[] = [];
     const malformed: PromotionResult['malformed'] = [];
@@ -212,6 +215,9 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
     const version = silverManifest?.version;
     steps.push({ step: 'silver', status: written.status === 'duplicate' ? 'skipped' : 'done', rowsIn: written.rowsIn, rowsOut: written.rowsOut, files: written.files.length, ...(version === undefined ? {} : { version }), ...peakOf(written) });
     const outputs: LineageDataset[] = [{ namespace: 'silver', name: options.dataset, facets: { version, files: written.files.length, rows: written.rowsOut } }];
+    // Bronze → silver is one run; silver → gold is its own run below, so gold's provenance passes through silver.
+    await options.lineage?.complete({ runId, job, inputs, outputs, endedAt: new Date() });
+    promoted = true;
 
     if (options.gold !== undefined) {
       const gold = options.gold;
@@ -222,6 +228,9 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
         steps.push({ step: 'gold', status: 'skipped', rowsIn: 0, rowsOut: 0, files: 0, snapshotId: prior.snapshotId });
       } else {
         // Gold gets exactly what silver committed for this batch (protected, typed), read back from silver.
+        const goldRun = { runId: crypto.randomUUID(), job: `${job}.gold`, inputs: outputs };
+        await options.lineage?.start({ ...goldRun, startedAt: new Date() });
+        try {
         const summary = { [PROMOTION_SUMMARY_KEY]: batchKey, 'lakekit.promotion.run-id': runId };
         const mode = gold.mode ?? 'append';
         let snapshotId: bigint | undefined;
@@ -260,13 +269,16 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
           }
         }
         steps.push({ step: 'gold', status: 'done', rowsIn, rowsOut, files, ...(snapshotId === undefined ? {} : { snapshotId }) });
-        outputs.push({ namespace: target.catalog.name, name: target.name, facets: { snapshotId: snapshotId?.toString(), rows: rowsOut } });
+        await options.lineage?.complete({ ...goldRun, outputs: [{ namespace: target.catalog.name, name: target.name, facets: { snapshotId: snapshotId?.toString(), rows: rowsOut } }], endedAt: new Date() });
+        } catch (e) {
+          await options.lineage?.fail({ ...goldRun, error: e, endedAt: new Date() });
+          throw e;
+        }
       }
     }
-    await options.lineage?.complete({ runId, job, inputs, outputs, endedAt: new Date() });
     return { runId, status: 'completed', steps, malformed };
   } catch (e) {
-    await options.lineage?.fail({ runId, job, inputs, error: e, endedAt: new Date() });
+    if (!promoted) await options.lineage?.fail({ runId, job, inputs, error: e, endedAt: new Date() });
     throw e;
   }
 }

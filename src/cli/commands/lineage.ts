@@ -63,7 +63,7 @@ async function openStore(ctx: CliContext, events: string | undefined): Promise<{
     const first = store.problems[0]!;
     ctx.log(`warning: ${store.problems.length} line(s) of the lineage did not load and were skipped (first: ${first.source}:${first.line} ${first.error.message})`);
   }
-  if (store.events.length === 0) throw new CliUsageError(`no lineage events under ${location}; run \`lakekit demo\` first, or pass --events <dir>`);
+  if (store.eventCount === 0) throw new CliUsageError(`no lineage events under ${location}; run \`lakekit demo\` first, or pass --events <dir>`);
   return { store, location };
 }
 

@@ -1,7 +1,7 @@
 import { AuthError, IoError, RestError, TimeoutError, ValidationError, isRetryable } from '../../errors.js';
 import { retry, type RetryOptions } from '../../internal/retry.js';
 import { Secret, redact, toSecret } from '../../secret.js';
-import type { LineageEvent } from '../events.js';
+import { datasetKey, type LineageEvent } from '../events.js';
 import type { Transport } from './transport.js';
 
 /** Defaults of {@link HttpTransport}. */
@@ -14,6 +14,8 @@ export const HTTP_TRANSPORT_DEFAULTS = Object.freeze({
   timeoutMs: 5_000,
   /** Retries per event after the first attempt. */
   retries: 3,
+  /** Requests in flight at once; 1 sends strictly in emit order. */
+  concurrency: 1,
 });
 
 /** Options of {@link HttpTransport}. */
@@ -34,14 +36,27 @@ export interface HttpTransportOptions {
   headers?: Record<string, string>;
   /** The fetch to use. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * Requests in flight at once while flushing. The OpenLineage API takes one
+   * event per request, so throughput to a distant endpoint comes from
+   * parallel requests. With more than 1, the events of one run (one
+   * dataset or job, for static events) are still sent one after another in
+   * emit order, so a run's START reaches the server before its COMPLETE or
+   * FAIL; events of different runs may arrive in any order (as with the
+   * OpenLineage Python client's async HTTP transport).
+   * @default HTTP_TRANSPORT_DEFAULTS.concurrency
+   */
+  concurrency?: number;
 }
 
 /**
  * Posts events to an OpenLineage HTTP endpoint (`POST {url}/api/v1/lineage`,
- * one JSON event per request, as Marquez expects). Events are buffered up to
- * `batchSize` and sent in order; each request retries with exponential
- * backoff on 5xx, 429, timeouts and network errors. A batch that fails stays
- * buffered and is retried on the next flush, so a brief outage loses nothing.
+ * one JSON event per request, as the OpenLineage API and Marquez define it:
+ * there is no multi-event request). Events are buffered up to `batchSize`
+ * and sent in order, or with `concurrency` > 1 several runs at once (each
+ * run's events still in order); each request retries with exponential
+ * backoff on 5xx, 429, timeouts and network errors. Events that fail stay
+ * buffered and are retried on the next flush, so a brief outage loses nothing.
  *
  * @example
  * ```ts
@@ -56,6 +71,7 @@ export class HttpTransport implements Transport {
   readonly #retry: RetryOptions;
   readonly #headers: Record<string, string>;
   readonly #fetch: typeof fetch;
+  readonly #concurrency: number;
   readonly #pending: LineageEvent[] = [];
   #chain: Promise<void> = Promise.resolve();
 
@@ -73,6 +89,7 @@ export class HttpTransport implements Transport {
     this.#retry = { retries: HTTP_TRANSPORT_DEFAULTS.retries, ...options.retry };
     this.#headers = { ...options.headers };
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? HTTP_TRANSPORT_DEFAULTS.concurrency));
   }
 
   /** Where events are posted. */
@@ -101,9 +118,57 @@ export class HttpTransport implements Transport {
   }
 
   async #sendAll(): Promise<void> {
-    while (this.#pending.length > 0) {
-      await this.#send(this.#pending[0]!);
-      this.#pending.shift();
+    if (this.#concurrency === 1) {
+      while (this.#pending.length > 0) {
+        await this.#send(this.#pending[0]!);
+        this.#pending.shift();
+      }
+      return;
+    }
+    // Events emitted while a round is in flight are sent by the next round.
+    while (this.#pending.length > 0) await this.#sendRound();
+  }
+
+  /**
+   * Send the events pending now, one lane per run (or dataset, or job), up
+   * to `concurrency` lanes at once. A failure stops its lane: that event and
+   * the lane's later ones stay pending, in order; the events sent are removed.
+   */
+  async #sendRound(): Promise<void> {
+    const events = this.#pending.slice();
+    const lanes = new Map<string, number[]>();
+    events.forEach((e, i) => {
+      const key = 'run' in e ? `run\u0000${e.run.runId}` : 'dataset' in e ? `dataset\u0000${datasetKey(e.dataset)}` : `job\u0000${datasetKey(e.job)}`;
+      const lane = lanes.get(key);
+      if (lane === undefined) lanes.set(key, [i]);
+      else lane.push(i);
+    });
+    const queue = [...lanes.values()];
+    const sent = new Array<boolean>(events.length).fill(false);
+    const failures: { index: number; error: unknown }[] = [];
+    const worker = async () => {
+      for (let lane = queue.shift(); lane !== undefined; lane = queue.shift()) {
+        for (const i of lane) {
+          try {
+            await this.#send(events[i]!);
+            sent[i] = true;
+          } catch (error) {
+            failures.push({ index: i, error });
+            break;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, queue.length) }, worker));
+    const later = this.#pending.slice(events.length);
+    this.#pending.length = 0;
+    events.forEach((e, i) => {
+      if (!sent[i]) this.#pending.push(e);
+    });
+    this.#pending.push(...later);
+    if (failures.length > 0) {
+      // The error of the earliest event that failed, as a sequential send would report.
+      throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
     }
   }
 

@@ -199,6 +199,65 @@ describe('HttpTransport against a Marquez-compatible endpoint', () => {
     expect(server.received.map((r) => (r.body as L.RunEvent).eventType)).toEqual(['START', 'COMPLETE']);
   });
 
+  describe('with concurrency', () => {
+    /** A fetch that counts requests in flight and answers after a random short delay; `fail` decides which events get a 500. */
+    function slowFetch(fail: (e: L.RunEvent) => boolean = () => false) {
+      const stats = { inFlight: 0, max: 0 };
+      const f: typeof fetch = async (input, init) => {
+        stats.inFlight++;
+        stats.max = Math.max(stats.max, stats.inFlight);
+        try {
+          await new Promise((r) => setTimeout(r, 1 + Math.floor(Math.random() * 8)));
+          if (fail(JSON.parse(String(init?.body)) as L.RunEvent)) return new Response('{"code":500}', { status: 500 });
+          return await fetch(input, init);
+        } finally {
+          stats.inFlight--;
+        }
+      };
+      return { f, stats };
+    }
+
+    const runs = (n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const runId = L.uuidv7(i);
+        const job = { namespace: 'ns', name: `job-${i}` };
+        return [L.runEvent('START', { runId }, job), L.runEvent('RUNNING', { runId }, job), L.runEvent(i % 2 === 0 ? 'COMPLETE' : 'FAIL', { runId }, job)];
+      });
+
+    it('keeps at most `concurrency` requests in flight, sends every event once, and each run in emit order', async () => {
+      const { f, stats } = slowFetch();
+      const t = new L.HttpTransport({ url: server.url, batchSize: 1000, concurrency: 4, fetch: f });
+      const all = runs(12);
+      for (const e of all.flat()) await t.emit(e);
+      await t.flush();
+      expect(stats.max).toBeGreaterThan(1);
+      expect(stats.max).toBeLessThanOrEqual(4);
+      expect(server.received).toHaveLength(36);
+      for (const run of all) {
+        const order = server.received.map((r) => r.body as L.RunEvent).filter((e) => e.run.runId === run[0]!.run.runId);
+        expect(order).toEqual(run);
+      }
+    });
+
+    it('a failing run stays buffered from its failed event on, in order; the other runs are sent; the next flush sends the rest', async () => {
+      let broken = true;
+      const all = runs(6);
+      const bad = all[2]![1]!; // the RUNNING event of run 2
+      const { f } = slowFetch((e) => broken && e.run.runId === bad.run.runId && e.eventType === 'RUNNING');
+      const t = new L.HttpTransport({ url: server.url, batchSize: 1000, concurrency: 3, fetch: f, retry: { ...fast, retries: 0 } });
+      for (const e of all.flat()) await t.emit(e);
+      const err = (await t.flush().catch((e: unknown) => e)) as LakeError;
+      expect(err).toBeInstanceOf(RestError);
+      expect(t.pending).toBe(2);
+      expect(server.received).toHaveLength(16);
+      broken = false;
+      await t.flush();
+      expect(t.pending).toBe(0);
+      const run2 = server.received.map((r) => r.body as L.RunEvent).filter((e) => e.run.runId === bad.run.runId);
+      expect(run2).toEqual(all[2]);
+    });
+  });
+
   it('rejects a URL that is not one', () => {
     expect(() => new L.HttpTransport({ url: 'not a url' })).toThrow(/not a URL/);
   });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MemoryFileIO } from '../../../src/io/index.js';
 import * as L from '../../../src/lineage/index.js';
 
 /** A small lake: landing CSV → bronze → silver (quality checked, classified) → gold; a failed run on the way. */
@@ -30,6 +31,19 @@ async function lake() {
 }
 
 describe('compliance report', () => {
+  it('is the same for a store loaded from NDJSON files (events kept as JSON lines) as for the live store', async () => {
+    const { store, gold } = await lake();
+    const io = new MemoryFileIO();
+    await io.write('memory://lake/ol/events.ndjson', store.toNdjson());
+    const loaded = await L.LineageStore.fromFileIO(io, 'memory://lake/ol/');
+    const now = new Date('2026-11-22T00:00:00Z');
+    const a = L.complianceReport(store.graph, gold, { now });
+    const b = L.complianceReport(loaded.graph, gold, { now });
+    expect(b).toEqual(a);
+    expect(a.summary.checks).toBe(2);
+    expect(L.renderMarkdown(b)).toBe(L.renderMarkdown(a));
+  });
+
   it('gathers the provenance chain with runs, outcomes, quality results and tags', async () => {
     const { store, gold } = await lake();
     const r = L.complianceReport(store.graph, gold, { now: new Date('2026-11-22T00:00:00Z') });

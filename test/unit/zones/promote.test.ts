@@ -37,14 +37,14 @@ describe.each(backends)('promotion on $name', (backend) => {
     const events: string[] = [];
     const lineage: LineageHook = {
       start: (e) => void events.push(`start ${e.job} ${e.inputs.length}`),
-      complete: (e) => void events.push(`complete ${e.outputs.map((o) => `${o.namespace}:${o.name}`).join(' ')}`),
+      complete: (e) => void events.push(`complete ${e.job} ${e.inputs.map((i) => i.namespace).join(',')} → ${e.outputs.map((o) => `${o.namespace}:${o.name}`).join(' ')}`),
       fail: () => void events.push('fail'),
     };
     return { failing, bronze, silver, gold, events, lineage };
   }
   const csv = 'order_id,day,ccy,customer\no1,2026-11-20,eur, Ada \no2,2026-11-21,THB,Bo\nbroken,row\no3,2026-11-21,usd,Cy\n';
 
-  it('takes a bronze batch to silver and gold as one traced job; malformed rows stay in bronze', async () => {
+  it('takes a bronze batch to silver, then gold, as two traced runs; malformed rows stay in bronze', async () => {
     const { bronze, silver, gold, events, lineage } = await setup();
     const ingest = await bronze.ingest({ source: 'shop', files: [{ name: 'orders.csv', data: csv }] });
     const r = await promote({ bronze, silver, batch: ingest.manifestLocation, decode, transform, dataset: 'sales.orders', silverOptions: { domain: 'sales', dateColumn: 'day' }, gold: { table: gold, mode: 'merge', key: ['order_id'] }, lineage });
@@ -56,7 +56,13 @@ describe.each(backends)('promotion on $name', (backend) => {
       ['gold', 'done', 3, 3],
     ]);
     expect(r.steps[2]!.snapshotId).toBe(gold.currentSnapshot()!.snapshotId);
-    expect(events).toEqual(['start promote.sales.orders 1', 'complete silver:sales.orders lakekit:gold.orders']);
+    // Gold's run reads the silver dataset, so gold's provenance goes through silver to bronze.
+    expect(events).toEqual([
+      'start promote.sales.orders 1',
+      'complete promote.sales.orders bronze → silver:sales.orders',
+      'start promote.sales.orders.gold 1',
+      'complete promote.sales.orders.gold silver → lakekit:gold.orders',
+    ]);
     expect((await gold.scan({ select: ['order_id', 'ccy', 'customer'] }).toRows()).sort((a, b) => String(a['order_id']).localeCompare(String(b['order_id'])))).toEqual([
       { order_id: 'o1', ccy: 'EUR', customer: 'Ada' },
       { order_id: 'o2', ccy: 'THB', customer: 'Bo' },
@@ -83,6 +89,15 @@ describe.each(backends)('promotion on $name', (backend) => {
     expect(await silver.current('sales.orders')).toBeUndefined();
     expect(gold.currentSnapshot()).toBeUndefined();
     expect(await bronze.read(ingest.manifest.files[0]!)).toEqual(new TextEncoder().encode(csv));
+  });
+
+  it('a gold step that fails fails its own lineage run; the silver run it read from stays complete', async () => {
+    const { bronze, silver, gold, events, lineage } = await setup();
+    const ingest = await bronze.ingest({ source: 'shop', files: [{ name: 'orders.csv', data: csv }] });
+    await expect(promote({ bronze, silver, batch: ingest.manifest, decode, transform, dataset: 'sales.orders', silverOptions: { domain: 'sales', dateColumn: 'day' }, gold: { table: gold, mode: 'merge' }, lineage })).rejects.toThrow(/needs key columns/);
+    expect(events).toEqual(['start promote.sales.orders 1', 'complete promote.sales.orders bronze → silver:sales.orders', 'start promote.sales.orders.gold 1', 'fail']);
+    expect((await silver.read('sales.orders')).numRows).toBe(3);
+    expect(gold.currentSnapshot()).toBeUndefined();
   });
 
   it('a crash mid-promotion leaves nothing partial visible, and a rerun finishes exactly once', async () => {
