@@ -44,10 +44,12 @@ let packed: Packed;
 let s3: S3Stub;
 let subpaths: string[];
 
+// A full build (bundles and declaration files) into a staging directory; on a busy two-core
+// runner, beside the interop suites, it has taken over five minutes.
 beforeAll(async () => {
   [packed, s3] = await Promise.all([buildPackInstall(), startS3Stub()]);
   subpaths = codeSubpaths(packed.pkg);
-});
+}, 900_000);
 
 afterAll(async () => {
   await s3?.close();
