@@ -1,21 +1,12 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RestCatalog } from '../../../../src/catalog/rest/catalog.js';
 import { restErrorFor, type RestCallTarget } from '../../../../src/catalog/rest/errors.js';
 import { isLakeError } from '../../../../src/errors.js';
-import { icebergError, json, startFakeServer, type FakeServer } from './fake-server.js';
+import { icebergError, json, useFakeServer, startFakeServer } from './fake-server.js';
 
 const id = { namespace: ['db'], name: 't' };
-let server: FakeServer;
-beforeAll(async () => {
-  server = await startFakeServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useFakeServer();
 
 /** Config answers normally; every other call gets `status` with an Iceberg error of `type`. */
 function failing(status: number, type: string, message = 'server says no', config: Record<string, unknown> = {}) {

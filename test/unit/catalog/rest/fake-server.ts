@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { newSchema } from '../../../../src/iceberg/spec/schema.js';
 import { Types, requiredField } from '../../../../src/iceberg/spec/types.js';
 import { newTableMetadata } from '../../../../src/iceberg/spec/new-table.js';
@@ -64,6 +65,38 @@ export async function startFakeServer(): Promise<FakeServer> {
         for (const s of sockets) s.destroy();
         server.close(() => r());
       }),
+  };
+}
+
+/**
+ * One fake server for the whole test file: started before the first test,
+ * stopped after the last, its request log emptied before each test. The
+ * returned object forwards to the running server.
+ */
+export function useFakeServer(): FakeServer {
+  let server: FakeServer | undefined;
+  beforeAll(async () => {
+    server = await startFakeServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  beforeEach(() => {
+    if (server !== undefined) server.requests.length = 0;
+  });
+  const running = (): FakeServer => {
+    if (server === undefined) throw new Error('the fake server is not running yet: use it inside a test or hook');
+    return server;
+  };
+  return {
+    get uri() {
+      return running().uri;
+    },
+    get requests() {
+      return running().requests;
+    },
+    handle: (h) => running().handle(h),
+    stop: () => running().stop(),
   };
 }
 

@@ -4,7 +4,7 @@
  * sent only where the server advertises it, and never failing the commit.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RestCatalog } from '../../../../src/catalog/rest/catalog.js';
 import { Endpoint } from '../../../../src/catalog/rest/endpoints.js';
 import { commitReportFor, metricsReportToJson, ReportMetricsRequestSchema } from '../../../../src/catalog/rest/metrics.js';
@@ -18,7 +18,7 @@ import type { Snapshot } from '../../../../src/iceberg/spec/snapshot.js';
 import { UNSORTED_ORDER } from '../../../../src/iceberg/spec/sort-order.js';
 import type { TableUpdate } from '../../../../src/iceberg/spec/table-update.js';
 import { Types, requiredField } from '../../../../src/iceberg/spec/types.js';
-import { json, startFakeServer, type FakeServer } from './fake-server.js';
+import { json, useFakeServer, type FakeServer } from './fake-server.js';
 
 const id = { namespace: ['db'], name: 't' };
 const schema = newSchema([requiredField(1, 'id', Types.long)]);
@@ -105,16 +105,7 @@ describe('commitReportFor', () => {
   });
 });
 
-let server: FakeServer;
-beforeAll(async () => {
-  server = await startFakeServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useFakeServer();
 
 /** Commits answer with metadata holding snapshot 7; `/metrics` answers with `metrics`. */
 function committing(endpoints: readonly string[] | undefined, metrics: (res: Parameters<Parameters<FakeServer['handle']>[0]>[1]) => void) {

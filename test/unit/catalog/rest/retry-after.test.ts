@@ -3,10 +3,10 @@
  * only on idempotent calls; a commit is still never re-sent.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RestCatalog } from '../../../../src/catalog/rest/catalog.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../../../src/catalog/rest/http.js';
-import { icebergError, json, loadTableBody, startFakeServer, type FakeServer } from './fake-server.js';
+import { icebergError, json, loadTableBody, useFakeServer } from './fake-server.js';
 
 const id = { namespace: ['db'], name: 't' };
 const NOW = Date.UTC(2026, 10, 22, 8, 0, 0);
@@ -42,16 +42,7 @@ describe('parseRetryAfter', () => {
   });
 });
 
-let server: FakeServer;
-beforeAll(async () => {
-  server = await startFakeServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useFakeServer();
 
 /** Answers table calls with `status` and `headers` `failures` times, then succeeds. */
 function flaky(status: number, headers: Record<string, string>, failures = 1) {

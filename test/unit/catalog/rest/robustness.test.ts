@@ -1,21 +1,12 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RestCatalog } from '../../../../src/catalog/rest/catalog.js';
 import { Endpoint } from '../../../../src/catalog/rest/endpoints.js';
 import { isLakeError } from '../../../../src/errors.js';
-import { json, loadTableBody, startFakeServer, type FakeServer } from './fake-server.js';
+import { json, loadTableBody, useFakeServer } from './fake-server.js';
 
 const id = { namespace: ['db'], name: 't' };
-let server: FakeServer;
-beforeAll(async () => {
-  server = await startFakeServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useFakeServer();
 
 const TIMEOUT_MS = 1_000;
 const catalog = () => new RestCatalog({ uri: server.uri, timeoutMs: TIMEOUT_MS, retry: { retries: 0 } });

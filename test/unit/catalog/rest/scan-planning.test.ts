@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RestCatalog } from '../../../../src/catalog/rest/catalog.js';
 import { Endpoint } from '../../../../src/catalog/rest/endpoints.js';
 import type { ScanTaskBatch } from '../../../../src/catalog/rest/scan-planning.js';
-import { json, startFakeServer, type FakeServer } from './fake-server.js';
+import { json, useFakeServer } from './fake-server.js';
 
 const id = { namespace: ['db'], name: 't' };
 const file = (path: string, content = 'data') => ({ content, 'file-path': path, 'file-format': 'parquet', 'spec-id': 0, partition: [], 'file-size-in-bytes': 100, 'record-count': 10 });
-let server: FakeServer;
-beforeAll(async () => {
-  server = await startFakeServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = useFakeServer();
 
 async function collect(it: AsyncIterable<ScanTaskBatch>): Promise<ScanTaskBatch[]> {
   const out: ScanTaskBatch[] = [];

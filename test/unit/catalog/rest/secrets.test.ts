@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RestCatalog } from '../../../../src/catalog/rest/catalog.js';
 import { SigV4Auth } from '../../../../src/catalog/rest/sigv4.js';
 import type { RestLogEvent } from '../../../../src/catalog/rest/http.js';
 import { Secret } from '../../../../src/secret.js';
-import { json, startFakeServer, type FakeServer } from './fake-server.js';
+import { json, useFakeServer } from './fake-server.js';
 
 const CLIENT_SECRET = 'client-secret-9f8e7d6c';
 const TOKEN = 'access-token-1a2b3c4d5e';
@@ -12,13 +12,7 @@ const AWS_SECRET = 'aws-secret-key-0123456789abcdef';
 const SESSION = 'aws-session-token-fedcba9876';
 const HEADER_SECRET = 'api-key-5544332211';
 
-let server: FakeServer;
-beforeAll(async () => {
-  server = await startFakeServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = useFakeServer();
 
 /** Everything that could leak: message, stack, JSON, util.inspect, cause chain. */
 function everything(e: unknown): string {

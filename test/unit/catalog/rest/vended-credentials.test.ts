@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RestCatalog } from '../../../../src/catalog/rest/catalog.js';
 import { Endpoint } from '../../../../src/catalog/rest/endpoints.js';
 import { SigV4Auth } from '../../../../src/catalog/rest/sigv4.js';
@@ -8,19 +8,13 @@ import { FileIORegistry } from '../../../../src/io/registry.js';
 import { MemoryFileIO } from '../../../../src/io/memory.js';
 import type { FileIO } from '../../../../src/io/file-io.js';
 import { Secret } from '../../../../src/secret.js';
-import { json, loadTableBody, startFakeServer, type FakeServer } from './fake-server.js';
+import { json, loadTableBody, useFakeServer } from './fake-server.js';
 
 const id = { namespace: ['db'], name: 't' };
 /** A FileIO that accepts every call (the test checks which credentials it was built with). */
 const stubIO = (): FileIO =>
   new Proxy({} as FileIO, { get: (_t, k) => (k === 'resolve' ? (l: string) => l : async () => (k === 'exists' ? true : { location: '', size: 0 })) });
-let server: FakeServer;
-beforeAll(async () => {
-  server = await startFakeServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = useFakeServer();
 
 describe('vended credentials', () => {
   it('asks for delegation, hands the storage credential to the FileIO factory, and refreshes it before expiry', async () => {
