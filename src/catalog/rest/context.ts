@@ -49,6 +49,8 @@ export class RestContext {
   readonly options: RestContextOptions;
   #resolved: Promise<ResolvedConfig> | undefined;
   #props: Readonly<Record<string, string>> | undefined;
+  /** Table loads by ETag, for `If-None-Match` (most recently used last). */
+  readonly etags = new EtagCache<LoadTableResult>(256);
 
   constructor(options: RestContextOptions) {
     this.options = options;
@@ -160,6 +162,35 @@ export class RestContext {
       metadata,
       config: { ...body.config, ...vended },
     };
+  }
+}
+
+/**
+ * The last answer per key with the ETag it came with, bounded (least
+ * recently used entries go first). The spec lets a client send the ETag back
+ * as `If-None-Match` and take `304 Not Modified` as "still current".
+ */
+export class EtagCache<T> {
+  readonly #entries = new Map<string, { etag: string; value: T }>();
+  constructor(readonly capacity: number) {}
+
+  get(key: string): { etag: string; value: T } | undefined {
+    const hit = this.#entries.get(key);
+    if (hit !== undefined) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, etag: string, value: T): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { etag, value });
+    while (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.#entries.size;
   }
 }
 

@@ -85,6 +85,8 @@ export interface RestRequest {
   call: RestCall;
   /** Safe to send twice (GET, HEAD, or a mutation carrying an Idempotency-Key). */
   idempotent: boolean;
+  /** Accept `304 Not Modified` as an answer (a conditional GET with `If-None-Match`). */
+  notModified?: boolean;
 }
 
 /** A decoded answer. */
@@ -225,7 +227,7 @@ export class RestHttpClient {
       status = res.status;
       requestId = res.headers.get('x-request-id') ?? undefined;
       const text = request.method === 'HEAD' ? '' : await res.text();
-      if (res.status < 200 || res.status > 299) {
+      if ((res.status < 200 || res.status > 299) && !(res.status === 304 && request.notModified === true)) {
         const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
         throw restErrorFor(request.call, res.status, text, requestId, secrets, retryAfterMs);
       }

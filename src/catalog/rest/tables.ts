@@ -89,19 +89,29 @@ export async function createTable(ctx: RestContext, id: TableIdentifier, request
 export async function loadTable(ctx: RestContext, id: TableIdentifier, options: LoadTableOptions): Promise<LoadTableResult> {
   checkIdentifier(id);
   const c = await ctx.require(Endpoint.loadTable, 'loading tables');
-  const res = await ctx.http.json(
+  const snapshots = options.snapshots ?? ctx.options.snapshots;
+  const referencedBy = ctx.referencedBy(c, options.referencedBy);
+  const call = tableCall(`load table ${identifierToString(id)}`, id);
+  // The last answer's ETag goes back as If-None-Match; 304 means it is still current.
+  const key = JSON.stringify([id.namespace, id.name, snapshots ?? null, referencedBy ?? null]);
+  const cached = ctx.etags.get(key);
+  const res = await ctx.http.send(
     {
       method: 'GET',
       path: ctx.objectPath(c, id),
-      query: { snapshots: options.snapshots ?? ctx.options.snapshots },
-      encodedQuery: { 'referenced-by': ctx.referencedBy(c, options.referencedBy) },
-      call: tableCall(`load table ${identifierToString(id)}`, id),
+      query: { snapshots },
+      encodedQuery: { 'referenced-by': referencedBy },
+      call,
       idempotent: true,
+      ...(cached === undefined ? {} : { headers: { 'if-none-match': cached.etag }, notModified: true }),
     },
-    S.LoadTableResultSchema,
     options.signal,
   );
-  return ctx.tableResult(id, res);
+  if (res.status === 304 && cached !== undefined) return cached.value;
+  const result = ctx.tableResult(id, ctx.http.decode(call, res, S.LoadTableResultSchema));
+  const etag = res.headers.get('etag');
+  if (etag !== null && etag !== '') ctx.etags.set(key, etag, result);
+  return result;
 }
 
 /** `HEAD …/tables/{table}`, or a load where the server has no HEAD. */
