@@ -75,6 +75,27 @@ export async function compare(candidates: Candidate[], opts: { runs: number; byt
 }
 
 /** lakekit's speed relative to a peer: peer time / lakekit time (≥ 1 means lakekit is faster). */
+/** Run `fn` `calls + 1` times and push the duration of every call but the first (a warm-up) to `samples`. */
+export async function timeCalls(calls: number, samples: number[], fn: (i: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i <= calls; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    if (i > 0) samples.push(performance.now() - t0);
+  }
+}
+
+/**
+ * `rounds` rounds of lakekit and a peer, alternating who goes first, so
+ * neither side always meets a shared server (or a warm cache) right after the other.
+ */
+export async function interleavedRounds(rounds: number, lakekit: () => Promise<void>, peer: (round: number) => Promise<void>): Promise<void> {
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) await lakekit();
+    await peer(r);
+    if (r % 2 === 1) await lakekit();
+  }
+}
+
 export function ratio(section: Section, peer: string): number {
   const subject = section.rows.find((r) => r.name === section.subject)!;
   const other = section.rows.find((r) => r.name === peer)!;

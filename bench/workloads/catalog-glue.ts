@@ -16,7 +16,7 @@ import { Types, optionalField, requiredField } from '../../src/iceberg/spec/type
 import { S3FileIO } from '../../src/io/s3.js';
 import { Secret } from '../../src/secret.js';
 import { lastJson, runPython, startMoto } from '../../test/helpers/peers.js';
-import { median, type Section } from '../harness.js';
+import { interleavedRounds, median, timeCalls, type Section } from '../harness.js';
 import type { BenchWorkload } from '../run.js';
 
 const schema = newSchema([requiredField(1, 'id', Types.long), optionalField(2, 'account', Types.string), optionalField(3, 'amount', Types.double)]);
@@ -74,25 +74,17 @@ export async function catalogGlueBench(opts: CatalogGlueBenchOptions = {}): Prom
     const py = { loads: [] as number[], appends: [] as number[] };
     let next = 0;
     const lakekitRound = async () => {
-      for (let i = 0; i <= calls; i++) {
-        const t0 = performance.now();
-        await catalog.loadTable({ namespace: ['bench'], name: 'history' });
-        if (i > 0) lk.loads.push(performance.now() - t0);
-      }
-      for (let i = 0; i <= calls; i++) {
-        const t0 = performance.now();
+      await timeCalls(calls, lk.loads, () => catalog.loadTable({ namespace: ['bench'], name: 'history' }));
+      await timeCalls(calls, lk.appends, async () => {
         await appendTable.append(rows(next, 10));
         next += 10;
-        if (i > 0) lk.appends.push(performance.now() - t0);
-      }
+      });
     };
-    for (let r = 0; r < rounds; r++) {
-      if (r % 2 === 0) await lakekitRound();
+    await interleavedRounds(rounds, lakekitRound, async (r) => {
       const res = lastJson<{ loads: number[]; appends: number[] }>(await runPython(PYICEBERG, [moto.endpoint, String(calls), String((r + 1) * 1_000_000)]));
       py.loads.push(...res.loads);
       py.appends.push(...res.appends);
-      if (r % 2 === 1) await lakekitRound();
-    }
+    });
     return [
       {
         title: 'Glue load-table latency (table with 20 snapshots; moto Glue + S3)',

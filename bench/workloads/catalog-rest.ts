@@ -21,7 +21,7 @@ import { newSchema } from '../../src/iceberg/spec/schema.js';
 import { Types, optionalField, requiredField } from '../../src/iceberg/spec/types.js';
 import { Table } from '../../src/iceberg/table/table.js';
 import { lastJson, runPython, startIcebergRest } from '../../test/helpers/peers.js';
-import { median, type Section } from '../harness.js';
+import { interleavedRounds, median, timeCalls, type Section } from '../harness.js';
 import type { BenchWorkload } from '../run.js';
 
 const schema = newSchema([requiredField(1, 'id', Types.long), optionalField(2, 'name', Types.string)]);
@@ -108,21 +108,16 @@ export async function catalogRestBench(opts: CatalogRestBenchOptions = {}): Prom
         await (await fetch(historyUrl)).text();
         if (i > 0) floor.push(performance.now() - t1);
       }
-      for (let i = 0; i <= calls; i++) {
-        const t0 = performance.now();
+      await timeCalls(calls, lk.appends, async () => {
         await appendTable.append(rows(next, 10));
         next += 10;
-        if (i > 0) lk.appends.push(performance.now() - t0);
-      }
+      });
     };
-    for (let r = 0; r < rounds; r++) {
-      // Alternate who goes first, so neither side always meets the server right after the other.
-      if (r % 2 === 0) await lakekitRound();
+    await interleavedRounds(rounds, lakekitRound, async (r) => {
       const res = lastJson<{ loads: number[]; appends: number[] }>(await runPython(PYICEBERG, [server.uri, String(calls), String((r + 1) * 1_000_000)]));
       py.loads.push(...res.loads);
       py.appends.push(...res.appends);
-      if (r % 2 === 1) await lakekitRound();
-    }
+    });
 
     // 10,000 tables: registered against one metadata file (no file writes), 8 at a time.
     const source = await catalog.createTable({ namespace: ['bench'], name: 'template' }, { schema });

@@ -22,7 +22,7 @@ import { ValidationError } from '../errors.js';
 import { columnsOf, type Expr } from './expr/ast.js';
 import { evaluate } from './expr/eval.js';
 import { fastPass } from './expr/fast.js';
-import { validAt, vecOfData, type NumVec, type Vec } from './expr/vector.js';
+import { decimal128At, int64At, validAt, vecOfData, type NumVec, type Vec } from './expr/vector.js';
 import { leaves, planRules, type PlannedRule } from './plan.js';
 import { NumMap } from './num-map.js';
 import { quarantineBatch, quarantineSchema } from './quarantine.js';
@@ -130,6 +130,54 @@ function columnTypes(schema: Schema): Record<string, LogicalType> {
   return out;
 }
 
+/** Rows in scope (`w[i] === 1`). */
+function countScope(w: Int8Array, n: number): number {
+  let c = 0;
+  for (let i = 0; i < n; i++) if (w[i] === 1) c++;
+  return c;
+}
+
+/** Rows in scope whose pass value is FALSE (0), in order. */
+function failingOf(pass: Int8Array, w: Int8Array | undefined, n: number): Int32Array {
+  const c = w ? countFailingIn(pass, w, n) : countFailing(pass, n);
+  const rows = new Int32Array(c);
+  if (c > 0) collectFailing(pass, w, n, rows);
+  return rows;
+}
+
+/**
+ * Zeros in `pass`, four rows a word: only words holding a zero byte are
+ * looked into (pass values are -1, 0, 1). The tail goes first so the loop
+ * is the last thing the function does.
+ */
+function countFailing(pass: Int8Array, n: number): number {
+  let c = 0;
+  const aligned = pass.byteOffset % 4 === 0;
+  const nw = aligned ? n >> 2 : 0;
+  for (let i = nw << 2; i < n; i++) if (pass[i] === 0) c++;
+  const words = aligned ? new Int32Array(pass.buffer, pass.byteOffset, nw) : new Int32Array(0);
+  for (let j = 0; j < nw; j++) {
+    const x = words[j]!;
+    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) c += zerosAt(pass, j << 2);
+  }
+  return c;
+}
+
+function zerosAt(pass: Int8Array, i: number): number {
+  return (pass[i] === 0 ? 1 : 0) + (pass[i + 1] === 0 ? 1 : 0) + (pass[i + 2] === 0 ? 1 : 0) + (pass[i + 3] === 0 ? 1 : 0);
+}
+
+function countFailingIn(pass: Int8Array, w: Int8Array, n: number): number {
+  let c = 0;
+  for (let i = 0; i < n; i++) if (pass[i] === 0 && w[i] === 1) c++;
+  return c;
+}
+
+function collectFailing(pass: Int8Array, w: Int8Array | undefined, n: number, rows: Int32Array): void {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (pass[i] === 0 && (!w || w[i] === 1)) rows[k++] = i;
+}
+
 /** Key of one row over `vecs` (undefined when a component is null). */
 function tupleKey(vecs: Vec[], i: number): string | number | undefined {
   if (vecs.length === 1) {
@@ -161,15 +209,30 @@ function sameColumnsOf(keys: string[], columns: string[]): boolean {
   return keys.length === columns.length && keys.every((k, j) => columns[j] === k);
 }
 
-/** Whether `v` has no nulls and is strictly increasing from above `last` (so holds no value twice, nor one ≤ `last`). */
-export function increasingAbove(v: Float64Array, nul: Uint8Array, n: number, last: number): boolean {
+/**
+ * The last value when `v` has no nulls and is strictly increasing from above
+ * `last` (so holds no value twice, nor one ≤ `last`), else undefined. 64-bit
+ * columns are read from their words (the same numbers `v` holds).
+ */
+export function increasingAbove(v: NumVec, n: number, last: number): number | undefined {
+  const nul = v.nul;
   let prev = last;
+  if (v.i64) {
+    const { words: w, factor } = v.i64;
+    for (let i = 0; i < n; i++) {
+      const x = factor === 1 ? w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0) : int64At(w, factor, i);
+      if (!(x > prev) || nul[i] === 1) return undefined;
+      prev = x;
+    }
+    return prev;
+  }
+  const vals = v.v;
   for (let i = 0; i < n; i++) {
-    const x = v[i]!;
-    if (!(x > prev) || nul[i] === 1) return false;
+    const x = vals[i]!;
+    if (!(x > prev) || nul[i] === 1) return undefined;
     prev = x;
   }
-  return true;
+  return prev;
 }
 
 /** Uniqueness over one numeric column: one probe of a typed hash map per row, no key strings. */
@@ -337,7 +400,7 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
   /** Per uniqueness rule: key → global row of its first occurrence, or -1 once duplicated. NumMap for one numeric column. */
   const uniq = new Map<string, KeyMap>();
   /** Uniqueness over one numeric column: its map, and the batches not yet in it (while every batch was increasing). */
-  const numUniq = new Map<string, { map: NumMap; skipped: number[] | undefined; last: number }>();
+  const numUniq = new Map<string, { map: NumMap | undefined; skipped: number[] | undefined; last: number }>();
   const lateFirst: { row: number; key?: FailingRow['key'] | undefined; rule: string }[] = [];
   /** Stream input (earlier batches are gone): keys of first occurrences, for when a duplicate turns up later. */
   const firstKeys = new Map<number, FailingRow['key']>();
@@ -399,6 +462,8 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
       }
       return s;
     };
+    /** One pass vector reused by the fused row rules of this batch (each is consumed before the next). */
+    let scratch: Int8Array | undefined;
     const fails = new Map<number, string[]>();
     const mark = (i: number, id: string) => {
       const l = fails.get(i);
@@ -426,28 +491,17 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
             }
           }
         } else {
-          let pass = fastPass(pe, col, n);
+          let pass = fastPass(pe, col, n, (scratch ??= new Int8Array(n)));
           if (!pass) {
             const r = evaluate(pe, col, n);
             pass = r.t === 'bool' ? r.v : undefined;
           }
-          if (!w) {
-            scanned = n;
-            if (pass)
-              for (let i = 0; i < n; i++)
-                if (pass[i] === 0) {
-                  failed++;
-                  mark(i, p.id);
-                }
-          } else
-            for (let i = 0; i < n; i++) {
-              if (w[i] !== 1) continue;
-              scanned++;
-              if (pass && pass[i] === 0) {
-                failed++;
-                mark(i, p.id);
-              }
-            }
+          scanned = w ? countScope(w, n) : n;
+          if (pass) {
+            const rows = failingOf(pass, w, n);
+            failed = rows.length;
+            for (let j = 0; j < rows.length; j++) mark(rows[j]!, p.id);
+          }
         }
         raw.scanned! += scanned;
         raw.failed! += failed;
@@ -456,25 +510,28 @@ export async function checkQuality(data: DataInput, rules: RuleSet | QualityRule
         const v0 = vecs[0]!;
         if (vecs.length === 1 && v0.t === 'num') {
           let st = numUniq.get(p.id);
-          if (!st) numUniq.set(p.id, (st = { map: new NumMap(n), skipped: [], last: -Infinity }));
+          if (!st) numUniq.set(p.id, (st = { map: undefined, skipped: [], last: -Infinity }));
           // Table input whose batches are each strictly increasing and above every earlier
           // batch (ids, sequences) has no duplicates: skip the hash map until that breaks.
-          if (retain && !w && st.skipped !== undefined && increasingAbove(v0.v, v0.nul, n, st.last)) {
-            st.skipped.push(batchStarts.length - 1);
-            st.last = v0.v[n - 1]!;
+          const top = retain && !w && st.skipped !== undefined ? increasingAbove(v0, n, st.last) : undefined;
+          if (top !== undefined) {
+            st.skipped!.push(batchStarts.length - 1);
+            st.last = top;
             raw.scanned! += n;
             continue;
           }
+          // Built only now: sorted batches never need it.
+          const map = (st.map ??= new NumMap(rowCount));
           if (st.skipped !== undefined) {
             // Put the skipped batches' values (all distinct) in the map before this batch.
             for (const b of st.skipped) {
               const d = retain![b]!.data.children[indexOf.get(plan.columns[0]!)!]!;
               const sv = vecOfData(d) as NumVec;
-              for (let i = 0; i < sv.v.length; i++) st.map.getOrInsert(sv.v[i]!, batchStarts[b]! + i);
+              for (let i = 0; i < sv.v.length; i++) map.getOrInsert(sv.v[i]!, batchStarts[b]! + i);
             }
             st.skipped = undefined;
           }
-          uniqueNum(st.map, v0, w, n, start, plan.nullsFail, raw, p.id, mark, lateFirst, retain !== undefined || keys.length === 0, keys, sameColumnsOf(keys, plan.columns), batch, indexOf, firstKeys);
+          uniqueNum(map, v0, w, n, start, plan.nullsFail, raw, p.id, mark, lateFirst, retain !== undefined || keys.length === 0, keys, sameColumnsOf(keys, plan.columns), batch, indexOf, firstKeys);
           continue;
         }
         let map = uniq.get(p.id);
@@ -669,6 +726,10 @@ function accumulate(acc: Acc, fn: string, v: Vec, other: Vec | undefined, w: Int
     }
     return;
   }
+  if (fn === 'mean' || fn === 'sum') {
+    sumInto(acc, v, w, n);
+    return;
+  }
   const vals = v.v,
     nul = v.nul;
   if (fn === 'quantile') {
@@ -696,6 +757,59 @@ function accumulate(acc: Acc, fn: string, v: Vec, other: Vec | undefined, w: Int
     if (x < acc.min) acc.min = x;
     if (x > acc.max) acc.max = x;
   }
+}
+
+/**
+ * Count and sum only (what mean and sum need), adding the same numbers in the
+ * same order as the other aggregates; decimals and 64-bit integers are read
+ * from their words.
+ */
+function sumInto(acc: Acc, v: NumVec, w: Int8Array | undefined, n: number): void {
+  // One small function per source keeps each loop's running sum an unboxed double.
+  acc.n += countValid(v.nul, w, n);
+  acc.sum = v.dec && !w ? sumDecimal(v.dec.words, v.dec.scale, v.nul, n, acc.sum) : v.i64 && !w ? sumInt64(v.i64.words, v.i64.factor, v.nul, n, acc.sum) : sumDoubles(v.v, v.nul, w, n, acc.sum);
+}
+
+function countValid(nul: Uint8Array, w: Int8Array | undefined, n: number): number {
+  let c = 0;
+  for (let i = 0; i < n; i++) if (nul[i] !== 1 && (!w || w[i] === 1)) c++;
+  return c;
+}
+
+function sumDoubles(vals: Float64Array, nul: Uint8Array, w: Int8Array | undefined, n: number, sum: number): number {
+  let s = sum * 1; // a float64 from the start: see sumDecimal
+  for (let i = 0; i < n; i++) if (nul[i] !== 1 && (!w || w[i] === 1)) s += vals[i]!;
+  return s;
+}
+
+function sumInt64(words: Int32Array, factor: number, nul: Uint8Array, n: number, sum: number): number {
+  let s = sum * 1; // see sumDecimal
+  for (let i = 0; i < n; i++) if (nul[i] !== 1) s += factor === 1 ? words[2 * i + 1]! * 4294967296 + (words[2 * i]! >>> 0) : int64At(words, factor, i);
+  return s;
+}
+
+/**
+ * Sum of 128-bit decimals as doubles ({@link decimal128At}). The first loop
+ * inlines the common case (values within 0..2^64) and has no call in it, so
+ * the running sum stays an unboxed double; from the first other value on,
+ * the second loop goes through decimal128At. Same additions, same order.
+ */
+function sumDecimal(words: Uint32Array, scale: number, nul: Uint8Array, n: number, sum: number): number {
+  let i = 0;
+  // `* 1` makes the running sum a float64 from the start (a tagged parameter would keep it boxed).
+  let s = sum * 1;
+  for (; i < n; i++) {
+    if (nul[i] === 1) continue;
+    const b = i * 4;
+    if ((words[b + 3]! | words[b + 2]!) !== 0) break;
+    s += (words[b]! + words[b + 1]! * 4294967296) / scale;
+  }
+  return i < n ? sumDecimalFrom(words, scale, nul, n, s, i) : s;
+}
+
+function sumDecimalFrom(words: Uint32Array, scale: number, nul: Uint8Array, n: number, sum: number, from: number): number {
+  for (let i = from; i < n; i++) if (nul[i] !== 1) sum += decimal128At(words, scale, i);
+  return sum;
 }
 
 function finishAcc(acc: Acc, fn: string, q: number | undefined): number | null {

@@ -193,3 +193,224 @@ export function matchBytes(re: ByteRegex, bytes: Uint8Array, a: number, b: numbe
   }
   return (d & done) !== 0 ? 1 : 0;
 }
+
+/** Most DFA states built lazily per pattern before falling back to the NFA (256 Int32 transitions each). */
+const MAX_DFA_STATES = 512;
+
+/**
+ * The pattern's NFA determinised lazily: each state is an NFA position set,
+ * and a byte moves between states by one table lookup. States and their
+ * transitions are built on first use, so a column of similar strings visits
+ * a handful of them; past {@link MAX_DFA_STATES} the rest of the column runs
+ * on the NFA ({@link matchBytes}) with identical results.
+ */
+export class ByteDfa {
+  /** `trans[(s << 8) | byte]`: next state, or -1 not built yet. */
+  private trans = new Int32Array(64 << 8).fill(-1);
+  /** Per state: 1 the string matches whatever follows, 0 it cannot match, -1 undecided. */
+  private verdict = new Int8Array(64);
+  /** Per state: whether it accepts at the end of the string. */
+  private final = new Uint8Array(64);
+  private masks: number[] = [];
+  private ids = new Map<number, number>();
+  private readonly init: number;
+  readonly start: number;
+
+  constructor(private readonly re: ByteRegex) {
+    this.init = closure(1, re.optional);
+    this.start = this.stateOf(this.init);
+  }
+
+  private stateOf(d: number): number {
+    const known = this.ids.get(d);
+    if (known !== undefined) return known;
+    const s = this.masks.length;
+    if (s === MAX_DFA_STATES) return -1;
+    if (s === this.verdict.length) {
+      const t = new Int32Array(this.trans.length * 2).fill(-1);
+      t.set(this.trans);
+      this.trans = t;
+      const v = new Int8Array(s * 2);
+      v.set(this.verdict);
+      this.verdict = v;
+      const f = new Uint8Array(s * 2);
+      f.set(this.final);
+      this.final = f;
+    }
+    this.masks.push(d);
+    this.ids.set(d, s);
+    const done = 1 << this.re.size;
+    this.final[s] = (d & done) !== 0 ? 1 : 0;
+    this.verdict[s] = !this.re.anchoredEnd && (d & done) !== 0 ? 1 : d === 0 ? 0 : -1;
+    return s;
+  }
+
+  /** The state after `byte` from state `s` (building it), or -1 past the state cap. */
+  private step(s: number, byte: number): number {
+    const { accept, optional, repeat, anchoredStart } = this.re;
+    const m = this.masks[s]! & accept[byte]!;
+    let d = closure((m << 1) | (m & repeat), optional);
+    if (!anchoredStart) d |= this.init;
+    const t = this.stateOf(d);
+    if (t >= 0) this.trans[(s << 8) | byte] = t;
+    return t;
+  }
+
+  /**
+   * Whether each non-null string matches: `out[i]` 1, 0, or -1 for a null
+   * (`nul[i] === 1`), over Arrow's UTF-8 bytes and offsets.
+   */
+  matchAll(bytes: Uint8Array, offsets: Int32Array, nul: Uint8Array, n: number, out: Int8Array): void {
+    const { re } = this;
+    if (re.anchoredStart && re.anchoredEnd && re.optional === 0) {
+      fixedMatchAll(re, bytes, offsets, nul, n, out);
+      return;
+    }
+    const start = this.start;
+    let trans = this.trans;
+    let verdict = this.verdict;
+    for (let i = 0; i < n; i++) {
+      if (nul[i] === 1) {
+        out[i] = -1;
+        continue;
+      }
+      const a = offsets[i]!,
+        b = offsets[i + 1]!;
+      let s = start;
+      let v = verdict[s]!;
+      for (let k = a; k < b && v < 0; k++) {
+        const byte = bytes[k]!;
+        let t = trans[(s << 8) | byte]!;
+        if (t < 0) {
+          t = this.step(s, byte);
+          trans = this.trans;
+          verdict = this.verdict;
+        }
+        if (t < 0) {
+          // State cap reached: this string and the rest go through the NFA.
+          for (let j = i; j < n; j++) out[j] = nul[j] === 1 ? -1 : (matchBytes(this.re, bytes, offsets[j]!, offsets[j + 1]!) as 0 | 1);
+          return;
+        }
+        s = t;
+        v = verdict[s]!;
+      }
+      out[i] = v >= 0 ? v : this.final[s]!;
+    }
+  }
+}
+
+/** The single ASCII range `[lo, hi]` position `k` accepts, or undefined (empty, or not one range). */
+function rangeAt(re: ByteRegex, k: number): [number, number] | undefined {
+  let lo = -1;
+  let hi = -1;
+  for (let c = 0; c < 128; c++)
+    if ((re.accept[c]! >>> k) & 1) {
+      if (lo < 0) lo = c;
+      else if (hi !== c - 1) return undefined;
+      hi = c;
+    }
+  return lo < 0 ? undefined : [lo, hi];
+}
+
+/** How {@link fixedMatchAll} tests a fixed-width pattern: four-position words by SWAR, the other positions by table. */
+function fixedPlanOf(re: ByteRegex): { at: Uint8Array; words: Int32Array; lo: Int32Array; hi: Int32Array; single: Int32Array } {
+  const size = re.size;
+  const at = new Uint8Array(Math.max(1, size) << 8);
+  for (let k = 0; k < size; k++) for (let c = 0; c < 256; c++) at[(k << 8) | c] = (re.accept[c]! >>> k) & 1;
+  const wordAt: number[] = [];
+  const lows: number[] = [];
+  const highs: number[] = [];
+  const byteAt: number[] = [];
+  const ranges = Array.from({ length: size }, (_, k) => rangeAt(re, k));
+  const word = (k: number) => {
+    wordAt.push(k);
+    // Little-endian: byte j of the word is position k + j.
+    lows.push(ranges.slice(k, k + 4).reduceRight((w, x) => (w << 8) | x![0], 0));
+    highs.push(ranges.slice(k, k + 4).reduceRight((w, x) => (w << 8) | x![1], 0) | 0x80808080);
+  };
+  if (size >= 4 && ranges.every((r) => r !== undefined)) {
+    // Every position one range: words at 0, 4, … and one overlapping word for the tail.
+    for (let k = 0; k + 4 <= size; k += 4) word(k);
+    if (size % 4 !== 0) word(size - 4);
+  } else
+    for (let k = 0; k < size; k += 4) {
+      if (k + 4 <= size && ranges.slice(k, k + 4).every((r) => r !== undefined)) word(k);
+      else for (let j = k; j < Math.min(size, k + 4); j++) byteAt.push(j);
+    }
+  return { at, words: Int32Array.from(wordAt), lo: Int32Array.from(lows), hi: Int32Array.from(highs), single: Int32Array.from(byteAt) };
+}
+
+/**
+ * `^…$` with no optional or repeated atom matches exactly the strings of
+ * `size` bytes whose k-th byte is in the k-th atom's set: no state is carried
+ * between bytes. Runs of four atoms that are each one ASCII range (`A`,
+ * `[0-9]`, `[A-Z]`) are tested four bytes at a time (SWAR: one unaligned
+ * 32-bit read, two subtractions whose per-byte high bits say `lo ≤ byte` and
+ * `byte ≤ hi`); the other positions by a per-position byte table.
+ */
+function fixedMatchAll(re: ByteRegex, bytes: Uint8Array, offsets: Int32Array, nul: Uint8Array, n: number, out: Int8Array): void {
+  const { at, words, lo, hi, single } = fixedPlanOf(re);
+  const size = re.size;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (single.length === 0) {
+    wordsMatchAll(view, words, lo, hi, size, offsets, nul, n, out);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    if (nul[i] === 1) {
+      out[i] = -1;
+      continue;
+    }
+    const a = offsets[i]!;
+    if (offsets[i + 1]! - a !== size) {
+      out[i] = 0;
+      continue;
+    }
+    let ok = 1;
+    for (let g = 0; g < words.length; g++) {
+      const x = view.getInt32(a + words[g]!, true);
+      const geLo = ((x | 0x80808080) - lo[g]!) | 0;
+      const leHi = (hi[g]! - (x & 0x7f7f7f7f)) | 0;
+      if ((((geLo & leHi & 0x80808080) ^ 0x80808080) | (x & 0x80808080)) !== 0) {
+        ok = 0;
+        break;
+      }
+    }
+    if (ok === 1)
+      for (let j = 0; j < single.length; j++) {
+        const k = single[j]!;
+        if (at[(k << 8) | bytes[a + k]!] === 0) {
+          ok = 0;
+          break;
+        }
+      }
+    out[i] = ok;
+  }
+}
+
+/** {@link fixedMatchAll} when every position is tested by a word (the common case: literals, `[0-9]`, `[A-Z]`). */
+function wordsMatchAll(view: DataView, words: Int32Array, lo: Int32Array, hi: Int32Array, size: number, offsets: Int32Array, nul: Uint8Array, n: number, out: Int8Array): void {
+  const nw = words.length;
+  for (let i = 0; i < n; i++) {
+    if (nul[i] === 1) {
+      out[i] = -1;
+      continue;
+    }
+    const a = offsets[i]!;
+    if (offsets[i + 1]! - a !== size) {
+      out[i] = 0;
+      continue;
+    }
+    let ok = 1;
+    for (let g = 0; g < nw; g++) {
+      const x = view.getInt32(a + words[g]!, true);
+      const geLo = ((x | 0x80808080) - lo[g]!) | 0;
+      const leHi = (hi[g]! - (x & 0x7f7f7f7f)) | 0;
+      if ((((geLo & leHi & 0x80808080) ^ 0x80808080) | (x & 0x80808080)) !== 0) {
+        ok = 0;
+        break;
+      }
+    }
+    out[i] = ok;
+  }
+}

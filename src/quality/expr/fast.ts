@@ -9,9 +9,9 @@
  * @module
  */
 import type { Expr } from './ast.js';
-import { compileByteRegex, matchBytes, type ByteRegex } from './byte-regex.js';
+import { ByteDfa, compileByteRegex, type ByteRegex } from './byte-regex.js';
 import type { ColumnLookup } from './eval.js';
-import type { RawStrings } from './vector.js';
+import { decimal128At, int64At, type Decimal128Words, type Int64Words, type RawStrings } from './vector.js';
 
 type Op = '<' | '<=' | '>' | '>=' | '=' | '!=';
 const OPS = new Set<string>(['<', '<=', '>', '>=', '=', '!=']);
@@ -109,8 +109,7 @@ function inRange(x: number, r: Range): boolean {
   return true;
 }
 
-function rangePass(v: Float64Array, nul: Uint8Array, n: number, r: Range): Int8Array {
-  const out = new Int8Array(n);
+function rangePass(v: Float64Array, nul: Uint8Array, n: number, r: Range, out: Int8Array): Int8Array {
   const simple = r.eq.length === 0 && r.ne.length === 0;
   const { lo, hi } = r;
   if (simple && r.hasLo && r.hasHi && !r.loOpen && !r.hiOpen) {
@@ -122,6 +121,50 @@ function rangePass(v: Float64Array, nul: Uint8Array, n: number, r: Range): Int8A
   }
   for (let i = 0; i < n; i++) out[i] = nul[i] === 1 ? -1 : inRange(v[i]!, r) ? 1 : 0;
   return out;
+}
+
+/** {@link rangePass} over 64-bit integer words, converting each value as `NumVec.v` would. */
+function rangePassInt64(src: Int64Words, nul: Uint8Array, n: number, r: Range, out: Int8Array): Int8Array {
+  const { words: w, factor } = src;
+  const simple = r.eq.length === 0 && r.ne.length === 0;
+  const { lo, hi } = r;
+  if (simple && r.hasLo && r.hasHi && !r.loOpen && !r.hiOpen && factor === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0);
+      out[i] = nul[i] === 1 ? -1 : x >= lo && x <= hi ? 1 : 0;
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) out[i] = nul[i] === 1 ? -1 : inRange(int64At(w, factor, i), r) ? 1 : 0;
+  return out;
+}
+
+/** {@link rangePass} over 128-bit decimal words, converting each value as `NumVec.v` would. */
+function rangePassDecimal(src: Decimal128Words, nul: Uint8Array, n: number, r: Range, out: Int8Array): Int8Array {
+  const { words: w, scale } = src;
+  const simple = r.eq.length === 0 && r.ne.length === 0 && r.hasLo && r.hasHi && !r.loOpen && !r.hiOpen;
+  const from = simple ? decimalBetween(w, scale, nul, n, r.lo, r.hi, out) : 0;
+  for (let i = from; i < n; i++) out[i] = nul[i] === 1 ? -1 : inRange(decimal128At(w, scale, i), r) ? 1 : 0;
+  return out;
+}
+
+/**
+ * `lo ≤ x ≤ hi` over decimals within 0..2^64 ({@link decimal128At} inlined, no
+ * call in the loop, so `x` stays an unboxed double); returns the row it stopped
+ * at (the first other value), or `n`.
+ */
+function decimalBetween(w: Uint32Array, scale: number, nul: Uint8Array, n: number, lo: number, hi: number, out: Int8Array): number {
+  for (let i = 0; i < n; i++) {
+    if (nul[i] === 1) {
+      out[i] = -1;
+      continue;
+    }
+    const b = i * 4;
+    if ((w[b + 3]! | w[b + 2]!) !== 0) return i;
+    const x = (w[b]! + w[b + 1]! * 4294967296) / scale;
+    out[i] = x >= lo && x <= hi ? 1 : 0;
+  }
+  return n;
 }
 
 /** Whether bytes `[a, b)` are all ASCII (checked a 32-bit word at a time where aligned). */
@@ -140,9 +183,8 @@ export function isAscii(bytes: Uint8Array, a: number, b: number): boolean {
   return true;
 }
 
-function lengthPass(raw: RawStrings, n: number, r: Range): Int8Array {
+function lengthPass(raw: RawStrings, n: number, r: Range, out: Int8Array): Int8Array {
   const { bytes, offsets, nul } = raw;
-  const out = new Int8Array(n);
   const ascii = isAscii(bytes, offsets[0]!, offsets[n]!);
   // Lengths are integers: open or fractional bounds become closed integer ones.
   const lo = !r.hasLo ? -Infinity : r.loOpen ? Math.floor(r.lo) + 1 : Math.ceil(r.lo);
@@ -166,11 +208,10 @@ function lengthPass(raw: RawStrings, n: number, r: Range): Int8Array {
 }
 
 /** Set membership through the column's dictionary: each distinct value is tested once. */
-function inDictionary(raw: RawStrings, values: string[], not: boolean, n: number): Int8Array {
+function inDictionary(raw: RawStrings, values: string[], not: boolean, n: number, out: Int8Array): Int8Array {
   const { ids, values: distinct } = raw.dictionary();
   const set = new Set(values);
   const hit = Int8Array.from(distinct, (s) => (set.has(s) !== not ? 1 : 0));
-  const out = new Int8Array(n);
   for (let i = 0; i < n; i++) {
     const d = ids[i]!;
     out[i] = d < 0 ? -1 : hit[d]!;
@@ -178,18 +219,18 @@ function inDictionary(raw: RawStrings, values: string[], not: boolean, n: number
   return out;
 }
 
-function regexPass(re: ByteRegex, raw: RawStrings, n: number): Int8Array {
-  const { bytes, offsets, nul } = raw;
-  const out = new Int8Array(n);
-  for (let i = 0; i < n; i++) out[i] = nul[i] === 1 ? -1 : matchBytes(re, bytes, offsets[i]!, offsets[i + 1]!);
+function regexPass(re: ByteRegex, raw: RawStrings, n: number, out: Int8Array): Int8Array {
+  new ByteDfa(re).matchAll(raw.bytes, raw.offsets, raw.nul, n, out);
   return out;
 }
 
 /**
  * The pass vector of `e` over `n` rows by a fused loop, or undefined when `e`
  * is not a shape handled here (the caller then uses the generic evaluator).
+ * The vector is written into `out` when given (a scratch buffer of ≥ `n`
+ * slots the caller reuses between rules), else into a new array.
  */
-export function fastPass(e: Expr, cols: ColumnLookup, n: number): Int8Array | undefined {
+export function fastPass(e: Expr, cols: ColumnLookup, n: number, out?: Int8Array): Int8Array | undefined {
   if (e.k === 'in') {
     if (e.e.k !== 'col' || !e.list.every((l) => l.k === 'lit' && typeof l.v === 'string')) return undefined;
     const x = cols(e.e.name);
@@ -199,6 +240,7 @@ export function fastPass(e: Expr, cols: ColumnLookup, n: number): Int8Array | un
       e.list.map((l) => (l as { v: string }).v),
       e.not,
       n,
+      out ?? new Int8Array(n),
     );
   }
   if (e.k === 'call' && e.fn === 'regexp_matches' && e.args.length === 2 && e.args[0]!.k === 'col') {
@@ -208,12 +250,17 @@ export function fastPass(e: Expr, cols: ColumnLookup, n: number): Int8Array | un
     // Few distinct values: the generic path tests each distinct string once.
     if (x?.t !== 'str' || !x.raw || x.raw.lowCardinality()) return undefined;
     const re = compileByteRegex(p.v);
-    return re ? regexPass(re, x.raw, n) : undefined;
+    return re ? regexPass(re, x.raw, n, out ?? new Int8Array(n)) : undefined;
   }
   const b = boundsOf(e);
   if (!b) return undefined;
   const x = cols(b.subject.name);
   const r = rangeOf(b.ops, b.values);
-  if (b.subject.kind === 'col') return x?.t === 'num' ? rangePass(x.v, x.nul, n, r) : undefined;
-  return x?.t === 'str' && x.raw ? lengthPass(x.raw, n, r) : undefined;
+  if (b.subject.kind === 'col') {
+    if (x?.t !== 'num') return undefined;
+    if (x.i64) return rangePassInt64(x.i64, x.nul, n, r, out ?? new Int8Array(n));
+    if (x.dec) return rangePassDecimal(x.dec, x.nul, n, r, out ?? new Int8Array(n));
+    return rangePass(x.v, x.nul, n, r, out ?? new Int8Array(n));
+  }
+  return x?.t === 'str' && x.raw ? lengthPass(x.raw, n, r, out ?? new Int8Array(n)) : undefined;
 }

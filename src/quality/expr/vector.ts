@@ -12,11 +12,39 @@
  */
 import { DataType, makeVector, Type, type Data, type Vector } from 'apache-arrow';
 
-/** A numeric vector: `nul[i] === 1` marks a null. */
+/** A numeric vector: `nul[i] === 1` marks a null. Vectors from Arrow share buffers: treat `v` and `nul` as read-only. */
 export interface NumVec {
   t: 'num';
   v: Float64Array;
   nul: Uint8Array;
+  /** The 64-bit integers `v` is made of, when it came from an Int64 or timestamp column: kernels read them without materialising `v`. */
+  i64?: Int64Words;
+  /** The 128-bit decimals `v` is made of, likewise. */
+  dec?: Decimal128Words;
+}
+
+/** 128-bit decimals as four little-endian 32-bit words each; the value of slot `i` is {@link decimal128At}. */
+export interface Decimal128Words {
+  words: Uint32Array;
+  scale: number;
+}
+
+/** The number a 128-bit decimal slot holds, as `NumVec.v` has it: the words of values within ±2^64 directly, others through {@link int128At}. */
+export function decimal128At(w: Uint32Array, scale: number, i: number): number {
+  const b = i * 4;
+  return ((w[b + 3]! | w[b + 2]!) === 0 ? w[b]! + w[b + 1]! * 4294967296 : int128At(w, i)) / scale;
+}
+
+/** 64-bit integers as (low, high) 32-bit word pairs; the value of slot `i` is `(hi * 2^32 + lo) * factor`. */
+export interface Int64Words {
+  words: Int32Array;
+  factor: number;
+}
+
+/** The number {@link Int64Words} hold at slot `i` (exact up to 2^53, like Number()). */
+export function int64At(words: Int32Array, factor: number, i: number): number {
+  const x = words[2 * i + 1]! * 4294967296 + (words[2 * i]! >>> 0);
+  return factor === 1 ? x : x * factor;
 }
 /** A string vector: `null` marks a null. `raw` keeps the UTF-8 bytes when the vector came from Arrow, so lengths and set membership need no decoding. */
 export interface StrVec {
@@ -62,59 +90,48 @@ export interface StringDictionary {
 export function dictionaryOf(raw: RawStrings): StringDictionary {
   const { bytes, offsets, nul } = raw;
   const n = nul.length;
-  // The table grows with the distinct values (not the rows), so a repetitive column's stays in cache.
-  let cap = 1024;
-  let mask = cap - 1;
-  let slots = new Int32Array(cap).fill(-1); // -> distinct index
-  let firstRow = new Int32Array(256);
-  let hashes = new Int32Array(256);
-  let count = 0;
+  const t = new DistinctTable();
   const ids = new Int32Array(n);
+  // Locals for the hot loop; refreshed after an insert (which may grow the arrays).
+  let { slots, mask, hashes, firstRow } = t;
   for (let i = 0; i < n; i++) {
-    if (nul[i]) {
+    if (nul[i] === 1) {
       ids[i] = -1;
       continue;
     }
     const a = offsets[i]!,
       b = offsets[i + 1]!;
-    let h = 0x811c9dc5;
-    for (let k = a; k < b; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
-    let slot = h & mask;
+    const len = b - a;
+    // The tag identifies strings of up to 3 bytes exactly (bytes and length packed
+    // under the sign bit); longer ones by an FNV-1a hash (sign bit clear), checked byte by byte.
+    let tag: number;
+    if (len <= 3) {
+      let p = 0;
+      for (let k = a; k < b; k++) p = (p << 8) | bytes[k]!;
+      tag = 0x80000000 | (len << 24) | p;
+    } else {
+      let h = 0x811c9dc5;
+      for (let k = a; k < b; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
+      tag = h & 0x7fffffff;
+    }
+    let slot = slotOf(tag) & mask;
     for (;;) {
       const d = slots[slot]!;
       if (d < 0) {
-        if (count === firstRow.length) {
-          const f = new Int32Array(count * 2);
-          f.set(firstRow);
-          firstRow = f;
-          const hs = new Int32Array(count * 2);
-          hs.set(hashes);
-          hashes = hs;
-        }
-        slots[slot] = count;
-        ids[i] = count;
-        firstRow[count] = i;
-        hashes[count] = h;
-        count++;
-        if (count * 2 > cap) {
-          cap <<= 1;
-          mask = cap - 1;
-          slots = new Int32Array(cap).fill(-1);
-          for (let j = 0; j < count; j++) {
-            let s2 = hashes[j]! & mask;
-            while (slots[s2]! >= 0) s2 = (s2 + 1) & mask;
-            slots[s2] = j;
-          }
-        }
+        ids[i] = t.insert(i, tag, slot);
+        ({ slots, mask, hashes, firstRow } = t);
         break;
       }
-      if (hashes[d] === h) {
-        const r = firstRow[d]!;
-        const ra = offsets[r]!;
-        if (offsets[r + 1]! - ra === b - a) {
+      if (hashes[d] === tag) {
+        if (tag < 0) {
+          ids[i] = d;
+          break;
+        }
+        const ra = offsets[firstRow[d]!]!;
+        if (offsets[firstRow[d]! + 1]! - ra === len) {
           let k = 0;
-          while (k < b - a && bytes[ra + k] === bytes[a + k]) k++;
-          if (k === b - a) {
+          while (k < len && bytes[ra + k] === bytes[a + k]) k++;
+          if (k === len) {
             ids[i] = d;
             break;
           }
@@ -123,9 +140,59 @@ export function dictionaryOf(raw: RawStrings): StringDictionary {
       slot = (slot + 1) & mask;
     }
   }
+  const count = t.count;
   const values: string[] = new Array<string>(count);
   for (let d = 0; d < count; d++) values[d] = utf8At(bytes, offsets[firstRow[d]!]!, offsets[firstRow[d]! + 1]!);
   return { ids, values };
+}
+
+/** Spreads a tag's bits over the low ones (murmur3-style), for the slot index. */
+function slotOf(tag: number): number {
+  let h = Math.imul(tag, 0x9e3779b1);
+  h ^= h >>> 15;
+  return h;
+}
+
+/**
+ * The open-addressing table behind {@link dictionaryOf}: slot → distinct
+ * index, and per distinct value its hash and first row. It grows with the
+ * distinct values (not the rows), so a repetitive column's stays in cache.
+ */
+class DistinctTable {
+  cap = 1024;
+  mask = 1023;
+  slots = new Int32Array(1024).fill(-1);
+  firstRow = new Int32Array(256);
+  hashes = new Int32Array(256);
+  count = 0;
+
+  /** Adds row `i` (hash `h`, free slot `slot`) as a new distinct value and returns its index. */
+  insert(i: number, h: number, slot: number): number {
+    const d = this.count++;
+    if (d === this.firstRow.length) {
+      const f = new Int32Array(d * 2);
+      f.set(this.firstRow);
+      this.firstRow = f;
+      const hs = new Int32Array(d * 2);
+      hs.set(this.hashes);
+      this.hashes = hs;
+    }
+    this.slots[slot] = d;
+    this.firstRow[d] = i;
+    this.hashes[d] = h;
+    if (this.count * 2 > this.cap) {
+      this.cap <<= 1;
+      this.mask = this.cap - 1;
+      const slots = new Int32Array(this.cap).fill(-1);
+      for (let j = 0; j < this.count; j++) {
+        let s = slotOf(this.hashes[j]!) & this.mask;
+        while (slots[s]! >= 0) s = (s + 1) & this.mask;
+        slots[s] = j;
+      }
+      this.slots = slots;
+    }
+    return d;
+  }
 }
 
 /** Distinct values among the first 256 rows (a cheap cardinality hint). */
@@ -192,11 +259,17 @@ export function validAt(data: Data, i: number): boolean {
   return ((bm[j >> 3]! >> (j & 7)) & 1) === 1;
 }
 
+/** All-zero mask shared by the columns without nulls (grown on demand, never written). */
+let noNulls = new Uint8Array(0);
+
 function nullMask(data: Data): Uint8Array {
   const n = data.length;
-  const out = new Uint8Array(n);
   const bm = data.nullBitmap;
-  if (data.nullCount === 0 || bm === undefined || bm.length === 0) return out;
+  if (data.nullCount === 0 || bm === undefined || bm.length === 0) {
+    if (noNulls.length < n) noNulls = new Uint8Array(Math.max(n, 2 * noNulls.length));
+    return noNulls.subarray(0, n);
+  }
+  const out = new Uint8Array(n);
   const off = data.offset;
   for (let i = 0; i < n; i++) {
     const j = off + i;
@@ -235,33 +308,60 @@ function numFrom(data: Data, get: (i: number) => number): NumVec {
   return { t: 'num', v, nul };
 }
 
-/** 64-bit integers (as two 32-bit words each, no BigInt) times `factor`; exact up to 2^53, like Number(). */
-function int64Words(data: Data, vals: BigInt64Array, factor: number): NumVec {
-  const n = data.length;
-  const w = new Int32Array(vals.buffer, vals.byteOffset, vals.length * 2);
-  const v = new Float64Array(n);
-  const nul = nullMask(data);
-  if (factor === 1) for (let i = 0; i < n; i++) v[i] = w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0);
-  else for (let i = 0; i < n; i++) v[i] = (w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0)) * factor;
-  if (data.nullCount > 0) for (let i = 0; i < n; i++) if (nul[i] === 1) v[i] = 0;
-  return { t: 'num', v, nul };
+/**
+ * 64-bit integers (as two 32-bit words each, no BigInt) times `factor`; exact
+ * up to 2^53, like Number(). `v` is built on first use: range and uniqueness
+ * kernels read the words directly, so a column only they touch is never copied.
+ */
+class Int64Vec implements NumVec {
+  readonly t = 'num' as const;
+  readonly nul: Uint8Array;
+  readonly i64: Int64Words;
+  #v: Float64Array | undefined;
+  constructor(
+    data: Data,
+    vals: BigInt64Array,
+    factor: number,
+  ) {
+    this.nul = nullMask(data);
+    this.i64 = { words: new Int32Array(vals.buffer, vals.byteOffset, data.length * 2), factor };
+  }
+  get v(): Float64Array {
+    if (this.#v === undefined) {
+      const { words: w, factor } = this.i64;
+      const nul = this.nul;
+      const n = nul.length;
+      const v = new Float64Array(n);
+      if (factor === 1) for (let i = 0; i < n; i++) v[i] = w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0);
+      else for (let i = 0; i < n; i++) v[i] = (w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0)) * factor;
+      for (let i = 0; i < n; i++) if (nul[i] === 1) v[i] = 0;
+      this.#v = v;
+    }
+    return this.#v;
+  }
 }
 
-/** 128-bit decimals as doubles: the words of values within ±2^64 directly, others through {@link int128At}. */
-function decimal128(data: Data, w: Uint32Array, scale: number): NumVec {
-  const n = data.length;
-  const v = new Float64Array(n);
-  const nul = nullMask(data);
-  for (let i = 0; i < n; i++) {
-    if (nul[i] === 1) continue;
-    const b = i * 4;
-    const w0 = w[b]!,
-      w1 = w[b + 1]!,
-      w2 = w[b + 2]!,
-      w3 = w[b + 3]!;
-    v[i] = ((w3 | w2) === 0 ? w0 + w1 * 4294967296 : int128At(w, i)) / scale;
+/** 128-bit decimals as doubles ({@link decimal128At}); `v` is built on first use, as for {@link Int64Vec}. */
+class Decimal128Vec implements NumVec {
+  readonly t = 'num' as const;
+  readonly nul: Uint8Array;
+  readonly dec: Decimal128Words;
+  #v: Float64Array | undefined;
+  constructor(data: Data, words: Uint32Array, scale: number) {
+    this.nul = nullMask(data);
+    this.dec = { words, scale };
   }
-  return { t: 'num', v, nul };
+  get v(): Float64Array {
+    if (this.#v === undefined) {
+      const { words: w, scale } = this.dec;
+      const nul = this.nul;
+      const n = nul.length;
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) if (nul[i] !== 1) v[i] = decimal128At(w, scale, i);
+      this.#v = v;
+    }
+    return this.#v;
+  }
 }
 
 /** Signed 128-bit little-endian words at slot `i`, as a double. */
@@ -287,7 +387,7 @@ export function vecOfData(data: Data): Vec {
       const vals = data.values as ArrayLike<number | bigint>;
       if (vals instanceof BigInt64Array) {
         // Two 32-bit halves instead of a BigInt per value (exact up to 2^53, like Number()).
-        return int64Words(data, vals, 1);
+        return new Int64Vec(data, vals, 1);
       }
       if (vals instanceof BigUint64Array) return numFrom(data, (i) => Number(vals[i]!));
       return numFrom(data, (i) => vals[i] as number);
@@ -304,13 +404,13 @@ export function vecOfData(data: Data): Vec {
       if (bw === 64) return numFrom(data, (i) => (w[i * 2]! + (w[i * 2 + 1]! | 0) * 4294967296) / scale);
       if (bw === 32) return numFrom(data, (i) => (w[i]! | 0) / scale);
       const words = bw / 32;
-      if (words === 4) return decimal128(data, w, scale);
+      if (words === 4) return new Decimal128Vec(data, w, scale);
       return strFromVector(data);
     }
     case Type.Timestamp: {
       const vals = data.values as BigInt64Array;
       const f = TIME_FACTOR[(type as unknown as { unit: number }).unit] ?? 1;
-      return int64Words(data, vals, f);
+      return new Int64Vec(data, vals, f);
     }
     case Type.Date: {
       const unit = (type as unknown as { unit: number }).unit; // 0 = DAY, 1 = MILLISECOND

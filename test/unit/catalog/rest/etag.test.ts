@@ -14,7 +14,8 @@ function versioned(state: { version: number; etags: boolean }) {
     const tag = `"v${state.version}"`;
     if (state.etags && req.headers['if-none-match'] === tag) {
       res.writeHead(304, { etag: tag });
-      return res.end();
+      res.end();
+      return;
     }
     const location = `s3://bucket/wh/db/t${state.version}`;
     return json(res, 200, loadTableBody({ 'metadata-location': `${location}/metadata/v1.metadata.json` }, location), state.etags ? { etag: tag } : {});
