@@ -155,7 +155,9 @@ describe.each([
     expect(svg).toMatch(/^<svg[^>]*aria-label="lineage of [^"]*gold\.daily_kpis"/);
     const mermaid = lineage.find((o) => o.data?.['text/markdown'] !== undefined)?.data?.['text/markdown'];
     expect(mermaid).toMatch(/^```mermaid\nflowchart LR\n/);
+    // The provenance chain: incoming file → bronze → silver → gold.transactions → gold.daily_kpis.
     expect(mermaid).toMatch(/gold\.transactions/);
-    expect(mermaid).toMatch(/bronze/);
+    expect(mermaid).toMatch(/silver\/core\.transactions/);
+    expect(mermaid).toMatch(/bronze\/source=core-banking/);
   });
 });
