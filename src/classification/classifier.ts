@@ -8,7 +8,7 @@
  */
 import type { Table } from 'apache-arrow';
 import { ValidationError } from '../errors.js';
-import { forEachText, isScannable } from './cells.js';
+import { forEachCell, isScannable, type Utf8Cells } from './cells.js';
 import { maskValue } from './protect/mask.js';
 import { sensitivityPolicy, type Sensitivity } from './policy.js';
 import type { Finding } from './detectors/detector.js';
@@ -126,11 +126,14 @@ const MEMO = {
  * (statuses, cities, a customer's card on each of their transactions) is
  * scanned once. `Scanner.scan` is a pure function of the text and the column
  * context, so a remembered result is the result a fresh scan gives — the
- * column's counts do not change. The memo switches itself off for a column
- * whose first cells barely repeat, so unique columns pay only for the probe.
+ * column's counts do not change. UTF-8 cells are remembered by their bytes,
+ * so a repeat is found without decoding it. The memo switches itself off for
+ * a column whose first cells barely repeat, so unique columns pay only for
+ * the probe.
  */
 class ScanMemo {
   private readonly seen = new Map<string, readonly Finding[]>();
+  private readonly seenBytes = new ByteMap<readonly Finding[]>();
   private lookups = 0;
   private repeats = 0;
   private on = true;
@@ -143,20 +146,105 @@ class ScanMemo {
   scan(text: string): readonly Finding[] {
     // Values no detector could match are cheaper to reject than to look up.
     if (!this.scanner.couldMatch(text)) return NONE;
-    if (!this.on || text.length > MEMO.maxLength) return this.scanner.scan(text, this.ctx);
+    if (!this.on || text.length > MEMO.maxLength) return this.scanner.scanAccepted(text, this.ctx);
     const hit = this.seen.get(text);
     if (hit !== undefined) {
       this.repeats++;
       return hit;
     }
-    if (++this.lookups === MEMO.probe && this.repeats < MEMO.probe * MEMO.minRepeatShare) {
-      this.on = false;
-      this.seen.clear();
-    }
-    const found = this.scanner.scan(text, this.ctx);
+    this.probe();
+    const found = this.scanner.scanAccepted(text, this.ctx);
     if (this.on && this.seen.size < MEMO.maxEntries) this.seen.set(text, found);
     return found;
   }
+
+  /** {@link scan} of the UTF-8 cell `cells.bytes[start, end)`, decoded only when it must be scanned. */
+  scanUtf8(cells: Utf8Cells, start: number, end: number): readonly Finding[] {
+    const bytes = cells.bytes;
+    if (!this.scanner.couldMatchUtf8(bytes, start, end)) return NONE;
+    // A UTF-8 value of more than maxLength bytes may still be maxLength UTF-16 units; bytes bound the key either way.
+    if (!this.on || end - start > MEMO.maxLength) return this.scanner.scanAccepted(cells.text(start, end), this.ctx);
+    const hash = hashBytes(bytes, start, end);
+    const hit = this.seenBytes.get(bytes, start, end, hash);
+    if (hit !== undefined) {
+      this.repeats++;
+      return hit;
+    }
+    this.probe();
+    const found = this.scanner.scanAccepted(cells.text(start, end), this.ctx);
+    if (this.on && this.seenBytes.size < MEMO.maxEntries) this.seenBytes.set(bytes, start, end, hash, found);
+    return found;
+  }
+
+  private probe(): void {
+    if (++this.lookups === MEMO.probe && this.repeats < MEMO.probe * MEMO.minRepeatShare) {
+      this.on = false;
+      this.seen.clear();
+      this.seenBytes.clear();
+    }
+  }
+}
+
+/** FNV-1a over `bytes[start, end)`. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h;
+}
+
+/** A hash map keyed by byte strings (copied on insert), looked up by a range of a larger buffer without copying it. */
+class ByteMap<V> {
+  private hashes = new Int32Array(64);
+  private keys: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(64);
+  private values: (V | undefined)[] = new Array<V | undefined>(64);
+  size = 0;
+
+  get(bytes: Uint8Array, start: number, end: number, hash: number): V | undefined {
+    const mask = this.hashes.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const key = this.keys[i];
+      if (key === undefined) return undefined;
+      if (this.hashes[i] === hash && equalBytes(key, bytes, start, end)) return this.values[i];
+    }
+  }
+
+  /** Insert a key that {@link get} did not find. */
+  set(bytes: Uint8Array, start: number, end: number, hash: number, value: V): void {
+    if ((this.size + 1) * 2 > this.hashes.length) this.grow();
+    this.place(bytes.slice(start, end), hash, value);
+    this.size++;
+  }
+
+  clear(): void {
+    this.hashes = new Int32Array(64);
+    this.keys = new Array<Uint8Array | undefined>(64);
+    this.values = new Array<V | undefined>(64);
+    this.size = 0;
+  }
+
+  private place(key: Uint8Array, hash: number, value: V): void {
+    const mask = this.hashes.length - 1;
+    let i = hash & mask;
+    while (this.keys[i] !== undefined) i = (i + 1) & mask;
+    this.hashes[i] = hash;
+    this.keys[i] = key;
+    this.values[i] = value;
+  }
+
+  private grow(): void {
+    const { hashes, keys, values } = this;
+    const size = hashes.length * 2;
+    this.hashes = new Int32Array(size);
+    this.keys = new Array<Uint8Array | undefined>(size);
+    this.values = new Array<V | undefined>(size);
+    for (let i = 0; i < hashes.length; i++) if (keys[i] !== undefined) this.place(keys[i]!, hashes[i]!, values[i]!);
+  }
+}
+
+function equalBytes(key: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+  if (key.length !== end - start) return false;
+  for (let i = 0; i < key.length; i++) if (key[i] !== bytes[start + i]) return false;
+  return true;
 }
 
 /**
@@ -194,9 +282,8 @@ export function classifyTable(table: Table, options: ClassifyOptions = {}): Tabl
     const acc = new Map<string, { hits: number; score: number; examples: string[]; flags: Record<string, number> }>();
     let nonNull = 0;
     const memo = new ScanMemo(scanner, ctx);
-    forEachText(vector, rows, (text) => {
+    const record = (found: readonly Finding[]) => {
       nonNull++;
-      const found = memo.scan(text);
       if (found.length === 0) return;
       for (let k = 0; k < found.length; k++) {
         const f = found[k]!;
@@ -210,6 +297,10 @@ export function classifyTable(table: Table, options: ClassifyOptions = {}): Tabl
         if (a.examples.length < maxExamples) a.examples.push(maskValue(f.text, { keepLast: 4 }));
         if (f.flags !== undefined) for (const fl of f.flags) a.flags[fl] = (a.flags[fl] ?? 0) + 1;
       }
+    };
+    forEachCell(vector, rows, {
+      utf8: (cells, start, end) => record(memo.scanUtf8(cells, start, end)),
+      text: (text) => record(memo.scan(text)),
     });
     const findings: ColumnFinding[] = [...acc.entries()]
       .map(([type, a]) => {

@@ -68,6 +68,7 @@ for (const ch of ' -./()') CLASS[ch.charCodeAt(0)] = SEP;
 const EMPTY: readonly Finding[] = Object.freeze([]);
 const SPACES = / /g;
 const HAS_LETTER = /[A-Za-z\u00C0-\uFFFF]/;
+const NON_ASCII = /[\u0080-\uFFFF]/;
 
 /** Lowercase words of an identifier: `creditCardNo` and `credit_card_no` both give `credit card no`. */
 export function columnWords(name: string): string {
@@ -115,7 +116,14 @@ export class Scanner {
   private readonly maxToken: number;
   private readonly joinTokens: boolean;
   private readonly gate: RegExp | undefined;
-
+  /** Per detector, a case-insensitive search for any of its keywords. */
+  private readonly keywordSearch: readonly RegExp[];
+  /** Per `digits` detector whose pattern treats every digit alike: whether it matches n bare digits, by n. */
+  private readonly pureDigits: readonly (Uint8Array | undefined)[];
+  /** The gate on UTF-8 bytes: per byte, 1 = a character some detector requires, 2 = a capital; undefined = everything passes. */
+  private readonly byteGate: Uint8Array | undefined;
+  /** Capitals in a row that pass the gate (0: capitals never do). */
+  private readonly capitalRun: number;
   constructor(options: ScannerOptions = {}) {
     let detectors = [...(options.detectors ?? BUILTIN_DETECTORS), ...(options.extraDetectors ?? [])];
     if (options.types) {
@@ -136,7 +144,12 @@ export class Scanner {
     this.minToken = Math.min(99, ...this.tokenDetectors.map((i) => detectors[i]!.minLength));
     this.maxToken = Math.max(0, ...this.tokenDetectors.map((i) => detectors[i]!.maxLength));
     this.joinTokens = this.tokenDetectors.some((i) => detectors[i]!.joinGroups === true);
-    this.gate = prefilter(detectors, this.minToken);
+    this.pureDigits = detectors.map((d) => (d.source === 'digits' && digitUniform(d.pattern) ? byLength(d.pattern, d.maxLength) : undefined));
+    this.keywordSearch = detectors.map((d) => new RegExp(d.keywords.length === 0 ? '(?!)' : d.keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'));
+    const gate = prefilter(detectors, this.minToken);
+    this.gate = gate?.regex;
+    this.byteGate = gate?.bytes;
+    this.capitalRun = gate?.capitalRun ?? 0;
   }
 
   /** Flags the detectors whose keywords occur in a column's name (the name counts as context for every cell). */
@@ -160,62 +173,81 @@ export class Scanner {
     return text.length > 0 && (this.gate === undefined || this.gate.test(text));
   }
 
+  /**
+   * {@link couldMatch} on the UTF-8 encoding of a value, `bytes[start, end)`,
+   * without decoding it: the same answer, from one loop over the bytes (the
+   * gate's characters are ASCII, and in UTF-8 an ASCII byte is always an
+   * ASCII character).
+   */
+  couldMatchUtf8(bytes: Uint8Array, start: number, end: number): boolean {
+    if (end <= start) return false;
+    const table = this.byteGate;
+    if (table === undefined) return true;
+    const need = this.capitalRun;
+    let caps = 0;
+    for (let i = start; i < end; i++) {
+      const f = table[bytes[i]!]!;
+      if (f === 0) caps = 0;
+      else if (f === 1 || ++caps === need) return true;
+    }
+    return false;
+  }
+
   /** Every reported match in `text`, non-overlapping, in order of position. Never throws. */
   scan(text: string, column?: ColumnContext): readonly Finding[] {
+    if (text.length === 0 || (this.gate !== undefined && !this.gate.test(text))) return EMPTY;
+    return this.scanAccepted(text, column);
+  }
+
+  /**
+   * {@link scan} of a value that {@link couldMatch} (or {@link couldMatchUtf8})
+   * has already accepted: the same findings, without testing the gate again.
+   */
+  scanAccepted(text: string, column?: ColumnContext): readonly Finding[] {
     const n = text.length;
-    if (n === 0 || (this.gate !== undefined && !this.gate.test(text))) return EMPTY;
-    const state: ScanState = { text, lower: undefined, column, found: [] };
-    let hasAt = false;
-    let hasColon = false;
+    const state: ScanState = { text, ascii: undefined, lower: undefined, column, found: undefined };
     let hasDigit = false;
-    // Longest run of base64 characters (letters, digits, '+', '/'), for text detectors with a minRun.
-    let run = 0;
-    let maxRun = 0;
+    // Tokens start only where there is a digit or a capital: a native search skips lowercase words,
+    // spaces and punctuation, and the token is the run of letters and digits around the hit.
+    const next = NEXT_TOKEN;
     let i = 0;
     while (i < n) {
+      next.lastIndex = i;
+      if (!next.test(text)) break;
+      let p = next.lastIndex - 1;
+      // The letters before the hit (lowercase: a capital or digit would have been the hit) belong to its token.
+      while (p > i && isLetter(text.charCodeAt(p - 1))) p--;
+      i = p;
       const c = text.charCodeAt(i);
-      const cls = c < 128 ? CLASS[c]! : 0;
-      if (cls === DIGIT || cls === LETTER) {
-        let j = i + 1;
-        let digits = cls === DIGIT ? 1 : 0;
-        let upper = c >= 65 && c <= 90 ? 1 : 0;
-        while (j < n) {
-          const cj = text.charCodeAt(j);
-          const k = cj < 128 ? CLASS[cj]! : 0;
-          if (k === DIGIT) digits++;
-          else if (k !== LETTER) break;
-          else if (cj <= 90) upper++;
-          j++;
-        }
-        if (digits > 0) hasDigit = true;
-        run += j - i;
-        if (run > maxRun) maxRun = run;
-        if (digits === j - i) {
-          const resume = this.digitSpan(state, i, j, digits);
-          if (resume !== j) run = 0;
-          i = resume;
-          continue;
-        }
-        // Tokens worth a look hold a digit or are all capitals (BIC, AWS key ids); lowercase words are skipped.
-        if ((digits > 0 || upper === j - i) && (j - i >= this.minToken || (this.joinTokens && j - i <= 4))) {
-          // A match joined over following groups (`GB82 WEST 1234 …`) consumes them.
-          i = this.token(state, i, j);
-          continue;
-        }
-        i = j;
+      let j = i + 1;
+      let digits = c <= 57 ? 1 : 0;
+      let upper = c >= 65 && c <= 90 ? 1 : 0;
+      while (j < n) {
+        const cj = text.charCodeAt(j);
+        const k = cj < 128 ? CLASS[cj]! : 0;
+        if (k === DIGIT) digits++;
+        else if (k !== LETTER) break;
+        else if (cj <= 90) upper++;
+        j++;
+      }
+      if (digits > 0) hasDigit = true;
+      if (digits === j - i) {
+        i = this.digitSpan(state, i, j, digits);
         continue;
       }
-      if (c === 64) hasAt = true;
-      else if (c === 58) hasColon = true;
-      if (c === 43 || c === 47) {
-        if (++run > maxRun) maxRun = run;
-      } else run = 0;
-      i++;
+      // Tokens worth a look hold a digit or are all capitals (BIC, AWS key ids); lowercase words are skipped.
+      if ((digits > 0 || upper === j - i) && (j - i >= this.minToken || (this.joinTokens && j - i <= 4))) {
+        // A match joined over following groups (`GB82 WEST 1234 …`) consumes them.
+        i = this.token(state, i, j);
+        continue;
+      }
+      i = j;
     }
     for (const di of this.textDetectors) {
       const d = this.detectors[di]!;
-      if (n < d.minLength || (d.minRun !== undefined && maxRun < d.minRun)) continue;
-      if (d.requires !== undefined && !requiresMet(d.requires, text, hasAt, hasColon, hasDigit)) continue;
+      if (n < d.minLength) continue;
+      if (d.requires !== undefined && !requiresMet(d.requires, text, hasDigit)) continue;
+      if (d.minRun !== undefined && d.minRun > 1 && !hasRun(text, d.minRun)) continue;
       const re = d.pattern;
       re.lastIndex = 0;
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -227,7 +259,7 @@ export class Scanner {
         this.evaluate(state, di, m[0], m.index, m.index + m[0].length);
       }
     }
-    return state.found.length === 0 ? EMPTY : this.resolve(state);
+    return state.found === undefined ? EMPTY : this.resolve(state.found);
   }
 
   /** The digit span starting with the run [i, j): extends over separators and further digit runs. Returns where scanning resumes. */
@@ -279,12 +311,16 @@ export class Scanner {
   }
 
   private digitCandidates(state: ScanState, start: number, end: number, digits: number): boolean {
-    const cand = state.text.slice(start, end);
+    // A candidate of digits only is matched by length against patterns that treat every digit alike.
+    const pure = end - start === digits;
+    let cand: string | undefined;
     let any = false;
     for (const di of this.digitDetectors) {
       const d = this.detectors[di]!;
-      if (digits < d.minLength || digits > d.maxLength || !d.pattern.test(cand)) continue;
-      if (this.evaluate(state, di, cand, start, end)) any = true;
+      if (digits < d.minLength || digits > d.maxLength) continue;
+      const byLength = pure ? this.pureDigits[di] : undefined;
+      if (byLength !== undefined ? byLength[digits] !== 1 : !d.pattern.test((cand ??= state.text.slice(start, end)))) continue;
+      if (this.evaluate(state, di, (cand ??= state.text.slice(start, end)), start, end)) any = true;
     }
     return any;
   }
@@ -361,19 +397,18 @@ export class Scanner {
     if (this.denylist.size > 0 && (this.denylist.has(cand) || this.denylist.has(shown))) return false;
     if (d.denylist?.has(cand)) return false;
     if (base + d.contextBoost < this.threshold) return true;
-    const context = state.column?.[di] === 1 || this.keywordNear(state, d, start, end);
+    const context = state.column?.[di] === 1 || this.keywordNear(state, di, start, end);
     const score = base + (context ? d.contextBoost : 0);
     if (score < this.threshold) return true;
     const f: Finding = { type: d.type, start, end, text: shown, score: Math.min(1, score), context };
     if (validated !== undefined) f.validated = validated;
     if (flags !== undefined) f.flags = flags;
-    state.found.push(f);
+    (state.found ??= []).push(f);
     return true;
   }
 
   /** Keep the best of overlapping findings (score, then detector order); return them by position. */
-  private resolve(state: ScanState): readonly Finding[] {
-    const found = state.found;
+  private resolve(found: Finding[]): readonly Finding[] {
     if (found.length === 1) return found;
     const order = found.map((f, i) => ({ f, i })).sort((a, b) => b.f.score - a.f.score || a.i - b.i);
     const kept: Finding[] = [];
@@ -381,8 +416,13 @@ export class Scanner {
     return kept.sort((a, b) => a.start - b.start);
   }
 
-  private keywordNear(state: ScanState, d: Detector, start: number, end: number): boolean {
+  /** Whether one of detector `di`'s keywords occurs, as whole words, within the context window of [start, end) and outside it. */
+  private keywordNear(state: ScanState, di: number, start: number, end: number): boolean {
+    const d = this.detectors[di]!;
     if (d.keywords.length === 0 || this.contextWindow === 0) return false;
+    // ASCII text lowercases letter for letter, so a case-insensitive search for any keyword is an exact quick "none".
+    state.ascii ??= !NON_ASCII.test(state.text);
+    if (state.ascii && !this.keywordSearch[di]!.test(state.text)) return false;
     // Keywords are words: a value without letters (a bare number) has none.
     if (state.lower === undefined) {
       if (!HAS_LETTER.test(state.text)) return false;
@@ -407,9 +447,12 @@ export class Scanner {
 
 interface ScanState {
   text: string;
+  /** Whether `text` is ASCII, once asked. */
+  ascii: boolean | undefined;
   lower: string | undefined;
   column: ColumnContext | undefined;
-  found: Finding[];
+  /** Reported matches, once there is one. */
+  found: Finding[] | undefined;
 }
 
 /**
@@ -421,7 +464,7 @@ interface ScanState {
  * returns at once — a native regex pass instead of the character loop.
  * `undefined` when a `text` detector has no `requires` (it may match anything).
  */
-function prefilter(detectors: readonly Detector[], minToken: number): RegExp | undefined {
+function prefilter(detectors: readonly Detector[], minToken: number): { regex: RegExp; bytes: Uint8Array | undefined; capitalRun: number } | undefined {
   const chars = new Set<string>();
   let capitals = false;
   for (const d of detectors) {
@@ -437,16 +480,95 @@ function prefilter(detectors: readonly Detector[], minToken: number): RegExp | u
   const alternatives: string[] = [];
   if (chars.size > 0) alternatives.push(`[${[...chars].join('')}]`);
   if (capitals) alternatives.push(minToken <= 1 ? '[A-Z]' : '[A-Z]{2}');
-  return new RegExp(alternatives.length === 0 ? '(?!)' : alternatives.join('|'));
+  const regex = new RegExp(alternatives.length === 0 ? '(?!)' : alternatives.join('|'));
+  // The same gate on UTF-8 bytes, when every required character is ASCII.
+  let bytes: Uint8Array | undefined = new Uint8Array(256);
+  if (capitals) for (let c = 65; c <= 90; c++) bytes[c] = 2;
+  for (const d of detectors) {
+    if (d.source === 'text') {
+      for (const ch of d.requires!) {
+        const c = ch.charCodeAt(0);
+        if (ch.length !== 1 || c >= 128) bytes = undefined;
+        else if (bytes !== undefined) bytes[c] = 1;
+      }
+    } else for (let c = 48; c <= 57; c++) bytes![c] = 1;
+  }
+  return { regex, bytes, capitalRun: capitals ? (minToken <= 1 ? 1 : 2) : 0 };
 }
 
-function requiresMet(requires: string, text: string, hasAt: boolean, hasColon: boolean, hasDigit: boolean): boolean {
+function requiresMet(requires: string, text: string, hasDigit: boolean): boolean {
   for (let k = 0; k < requires.length; k++) {
     const c = requires.charCodeAt(k);
-    if (c === 64 ? hasAt : c === 58 ? hasColon : c >= 48 && c <= 57 ? hasDigit : text.includes(requires[k]!)) return true;
+    if (c >= 48 && c <= 57 ? hasDigit : text.includes(requires[k]!)) return true;
   }
   return false;
 }
+
+/**
+ * Whether `pattern` never tells one digit from another — replacing a digit
+ * of the input by another never changes whether it matches — judged from its
+ * source, conservatively: no digit outside `{m,n}` quantifiers and
+ * backreferences, and, when there are backreferences, no capturing group
+ * that can capture a digit.
+ */
+export function digitUniform(pattern: RegExp): boolean {
+  const src = pattern.source.replace(/\\d/g, 'D').replace(/\{\d+(?:,\d*)?\}/g, 'Q');
+  if (src.includes('\\k<')) return false;
+  const backrefs = /\\[1-9]/.test(src);
+  const rest = src.replace(/\\[1-9]/g, 'B');
+  if (/[0-9]/.test(rest) || /\\[ux0c]/.test(rest)) return false;
+  if (!backrefs) return true;
+  // Every capturing group's body: nothing that matches a digit.
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (rest[i] !== '(' || rest[i + 1] === '?') continue;
+    let depth = 1;
+    let j = i + 1;
+    for (; j < rest.length && depth > 0; j++) {
+      if (rest[j] === '\\') j++;
+      else if (rest[j] === '(') depth++;
+      else if (rest[j] === ')') depth--;
+    }
+    if (mayMatchDigit(rest.slice(i + 1, j - 1))) return false;
+  }
+  return true;
+}
+
+/** Whether a piece of pattern source (digits already replaced by `D`) can match a digit: `D`, `.`, `\w`, `\D`-like escapes, negated classes. */
+function mayMatchDigit(body: string): boolean {
+  // Classes: a negated one may match a digit; another only if it holds `D` (any digit literal was rejected before).
+  const noClasses = body.replace(/\[(\^?)((?:\\.|[^\]\\])*)\]/g, (_m, neg: string, inner: string) => (neg === '^' || inner.includes('D') || /\\[wWSDpP]/.test(inner) ? 'D' : ''));
+  return /D|\\[wWSpP]|\./.test(noClasses.replace(/\\[^wWSpP]/g, ''));
+}
+
+/** `[n] = 1` when `pattern` matches n digits, for n up to `max`. */
+function byLength(pattern: RegExp, max: number): Uint8Array {
+  const out = new Uint8Array(max + 1);
+  for (let n = 0; n <= max; n++) {
+    pattern.lastIndex = 0;
+    out[n] = pattern.test('5'.repeat(n)) ? 1 : 0;
+  }
+  pattern.lastIndex = 0;
+  return out;
+}
+
+/** Where {@link Scanner.scanAccepted} looks for the next token: a digit or a capital. */
+const NEXT_TOKEN = /[0-9A-Z]/g;
+
+/** Native searches for a run of at least `length` base64 characters (letters, digits, '+', '/'), by length. */
+const RUNS = new Map<number, RegExp>();
+
+/** Whether `text` has a run of at least `length` base64 characters. */
+function hasRun(text: string, length: number): boolean {
+  let re = RUNS.get(length);
+  if (re === undefined) RUNS.set(length, (re = new RegExp(`[A-Za-z0-9+/]{${length}}`)));
+  return re.test(text);
+}
+
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 
 function countDigits(s: string): number {
   let k = 0;

@@ -24,6 +24,7 @@ export * from './bronze.js';
 export * from './currencies.js';
 export * from './standardize.js';
 export * from './silver.js';
+export { SILVER_BUFFER_BUDGET_BYTES } from './silver-sink.js';
 export * from './gold.js';
 export * from './cdc.js';
 export { parseDmsCsv } from './dms-csv.js';

@@ -14,7 +14,7 @@ import type { ParquetWriteOptions } from '../formats/parquet/write/options.js';
 import { ParquetWriter } from '../formats/parquet/write/writer.js';
 import type { Schema } from '../iceberg/spec/schema.js';
 import { typeToString } from '../iceberg/spec/types.js';
-import { takeRows } from '../iceberg/write/take.js';
+import { dictionaryEncodeForSplit } from '../iceberg/write/dictionary-encode.js';
 import { ChunkQueue } from '../io/chunk-queue.js';
 import type { FileIO, FileStat } from '../io/file-io.js';
 import { hiveSegment } from './layout.js';
@@ -22,9 +22,19 @@ import type { SilverFile } from './silver.js';
 
 /** Bytes a file's upload queue holds before the writer waits for the store. */
 export const SILVER_UPLOAD_QUEUE_BYTES = 1024 * 1024;
+/**
+ * Unflushed Parquet bytes all open files of one write may hold together.
+ * Data spread over many partitions keeps many files open; past this budget
+ * the largest open row groups are cut early (smaller row groups, bounded memory).
+ */
+export const SILVER_BUFFER_BUDGET_BYTES = 64 * 1024 * 1024;
 
 /** The partition values of one row. */
-export type Partitioner = (batch: RecordBatch, row: number) => Record<string, string>;
+/**
+ * Partition values of rows: bound once per batch, it returns the values of
+ * one row, in `partitionBy` order.
+ */
+export type Partitioner = (batch: RecordBatch) => (row: number) => readonly string[];
 
 /** Bytes of Arrow buffers a table holds. */
 export function arrowBytes(table: ArrowTable): number {
@@ -86,6 +96,7 @@ export class FileSink {
     private readonly targetBytes: number,
     private readonly partitionOf: Partitioner,
     private readonly parquet: Omit<ParquetWriteOptions, 'codec'>,
+    private readonly budgetBytes: number = SILVER_BUFFER_BUDGET_BYTES,
   ) {}
 
   /** Unflushed Parquet bytes of the open files. */
@@ -98,19 +109,36 @@ export class FileSink {
   /** Write one batch (already in the dataset's schema) into the files of its partitions. */
   async add(batch: RecordBatch): Promise<void> {
     const groups = new Map<string, { partition: Record<string, string>; rows: number[] }>();
+    const valuesOf = this.partitionOf(batch);
     for (let i = 0; i < batch.numRows; i++) {
-      const p = this.partitionOf(batch, i);
-      const key = JSON.stringify(p);
+      const values = valuesOf(i);
+      const key = values.length === 1 ? values[0]! : values.join('\u0000');
       let g = groups.get(key);
-      if (g === undefined) groups.set(key, (g = { partition: p, rows: [] }));
+      if (g === undefined) groups.set(key, (g = { partition: Object.fromEntries(this.partitionBy.map((c, k) => [c, values[k]!])), rows: [] }));
       g.rows.push(i);
     }
-    for (const [key, g] of groups) {
+    // Splitting reads every column in partition order; repetitive strings are cheaper to read as dictionary keys.
+    const source = groups.size > 1 ? dictionaryEncodeForSplit(batch) : batch;
+    for (const g of groups.values()) {
+      const key = JSON.stringify(g.partition);
       const f = this.#openFile(key, g.partition);
-      const part = g.rows.length === batch.numRows ? batch : takeRows(batch, Uint32Array.from(g.rows));
-      for (const bytes of await f.writer.write(part)) await f.queue.push(bytes);
-      f.rows += part.numRows;
+      // The Parquet writer reads a partition's rows in place: no copy of the batch per partition.
+      const whole = g.rows.length === batch.numRows;
+      for (const bytes of await f.writer.write(source, whole ? {} : { rows: Int32Array.from(g.rows) })) await f.queue.push(bytes);
+      f.rows += g.rows.length;
       if (f.writer.bytesWritten + f.writer.bufferedBytes >= this.targetBytes) await this.#finish(key);
+    }
+    if (this.bufferedBytes > this.budgetBytes) await this.#relieve();
+  }
+
+  /** Cut the largest open row groups until the open files hold half the budget. */
+  async #relieve(): Promise<void> {
+    const open = [...this.#open.values()].map((f) => ({ f, bytes: f.writer.bufferedBytes })).sort((a, b) => b.bytes - a.bytes);
+    let total = open.reduce((n, o) => n + o.bytes, 0);
+    for (const { f, bytes } of open) {
+      if (total <= this.budgetBytes / 2) break;
+      for (const chunk of await f.writer.flush()) await f.queue.push(chunk);
+      total -= bytes;
     }
   }
 

@@ -22,7 +22,7 @@ import { newSchema, schemaFromJson, schemaToJson, type Schema } from '../iceberg
 import { concatBytes, fromUtf8 } from '../internal/bytes.js';
 import type { FileIO } from '../io/file-io.js';
 import { isStreamingGate, type HookContext, type ProtectHook, type QualityGate, type QualityGateResult, type StreamingQualityGate } from './hooks.js';
-import { arrowBytes, conform, FileSink, QuarantineSink, schemaSignature, stripIds, type Partitioner } from './silver-sink.js';
+import { arrowBytes, conform, FileSink, QuarantineSink, schemaSignature, SILVER_BUFFER_BUDGET_BYTES, stripIds, type Partitioner } from './silver-sink.js';
 import { escapeSegment, hiveSegment, parseVersionName, versionName } from './layout.js';
 import { dedupByKey } from './standardize.js';
 import { arrowToRows } from '../formats/arrow/arrow-to-rows.js';
@@ -81,6 +81,12 @@ export interface SilverWriterOptions {
   targetFileBytes?: number;
   /** Parquet tuning (row group and page sizes…); a smaller row group holds less in memory per open file. */
   parquet?: Omit<ParquetWriteOptions, 'codec'>;
+  /**
+   * Unflushed Parquet bytes the open files of one write may hold together; past
+   * it the largest open row groups are cut early. Data spread over many
+   * partitions keeps many files open at once. @default SILVER_BUFFER_BUDGET_BYTES (64 MiB)
+   */
+  bufferBudgetBytes?: number;
   now?: () => Date;
 }
 
@@ -143,11 +149,11 @@ function checkDataset(name: string): void {
   }
 }
 
-function dateText(v: unknown, column: string): string {
+function dateText(v: unknown, column: string, dayText: (ms: number) => string): string {
   if (v === null || v === undefined) return '__HIVE_DEFAULT_PARTITION__';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'number') return new Date(v).toISOString().slice(0, 10);
-  if (typeof v === 'bigint') return new Date(Number(v / 1000n)).toISOString().slice(0, 10);
+  if (v instanceof Date) return dayText(v.getTime());
+  if (typeof v === 'number') return dayText(v);
+  if (typeof v === 'bigint') return dayText(Number(v / 1000n));
   const s = String(v);
   const m = /^(\d{4}-\d{2}-\d{2})/.exec(s);
   if (m === null) throw new ValidationError(`column ${column} holds ${JSON.stringify(s)}, which is not a date; standardize it first`, { context: { column } });
@@ -172,6 +178,7 @@ export class SilverWriter {
   readonly #target: number;
   readonly #parquet: Omit<ParquetWriteOptions, 'codec'>;
   readonly #now: () => Date;
+  readonly #budget: number;
 
   constructor(options: SilverWriterOptions) {
     this.#root = options.root.replace(/\/+$/, '');
@@ -181,6 +188,7 @@ export class SilverWriter {
     this.#target = options.targetFileBytes ?? DEFAULT_SILVER_TARGET_FILE_BYTES;
     this.#parquet = options.parquet ?? {};
     this.#now = options.now ?? (() => new Date());
+    this.#budget = options.bufferBudgetBytes ?? SILVER_BUFFER_BUDGET_BYTES;
   }
 
   get io(): FileIO {
@@ -342,7 +350,7 @@ export class SilverWriter {
         if (schema === undefined) {
           schema = this.#evolve(dataset, existing, table.schema);
           signature = sig;
-          sink = new FileSink(this.#io, this.datasetLocation(dataset), schema, this.#partitionBy, this.#codec, this.#target, this.#partitioner(table.schema, options), this.#parquet);
+          sink = new FileSink(this.#io, this.datasetLocation(dataset), schema, this.#partitionBy, this.#codec, this.#target, this.#partitioner(table.schema, options), this.#parquet, this.#budget);
         } else if (sig !== signature) {
           throw new ValidationError(`the record batches written to silver dataset ${dataset} do not share one schema (${signature} vs ${sig}); align them before writing`, { context: { dataset } });
         }
@@ -445,20 +453,33 @@ export class SilverWriter {
       if (c !== 'domain' && c !== 'date' && !names.includes(c)) throw new ValidationError(`silver partition column ${c} is not in the data`);
     }
     if (options.dateColumn !== undefined && !names.includes(options.dateColumn)) throw new ValidationError(`date column ${options.dateColumn} is not in the data`);
-    return (batch, row) => {
-      const out: Record<string, string> = {};
-      for (const c of this.#partitionBy) {
-        if (c === 'domain' && options.domain !== undefined) out[c] = options.domain;
-        else if (c === 'date' && options.date !== undefined) out[c] = options.date;
-        else if (c === 'date') {
-          const col = options.dateColumn ?? 'date';
-          out[c] = dateText(batch.getChild(col)?.get(row), col);
-        } else {
-          const v = batch.getChild(c)?.get(row) as unknown;
-          out[c] = v === null || v === undefined ? '__HIVE_DEFAULT_PARTITION__' : String(v);
+    const partitionBy = this.#partitionBy;
+    const days = new Map<number, string>(); // day number → 'YYYY-MM-DD', shared by every batch
+    const dayText = (ms: number): string => {
+      const day = Math.floor(ms / 86_400_000);
+      let text = days.get(day);
+      if (text === undefined) days.set(day, (text = new Date(day * 86_400_000).toISOString().slice(0, 10)));
+      return text;
+    };
+    return (batch) => {
+      const readers = partitionBy.map((c): ((row: number) => string) => {
+        if (c === 'domain' && options.domain !== undefined) {
+          const domain = options.domain;
+          return () => domain;
         }
-      }
-      return out;
+        if (c === 'date' && options.date !== undefined) {
+          const date = options.date;
+          return () => date;
+        }
+        const col = c === 'date' ? (options.dateColumn ?? 'date') : c;
+        const vector = batch.getChild(col);
+        if (c === 'date') return (row) => dateText(vector?.get(row), col, dayText);
+        return (row) => {
+          const v = vector?.get(row) as unknown;
+          return v === null || v === undefined ? '__HIVE_DEFAULT_PARTITION__' : String(v);
+        };
+      });
+      return (row) => readers.map((r) => r(row));
     };
   }
 

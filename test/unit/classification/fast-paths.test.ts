@@ -4,12 +4,13 @@
  * a column's counts, and the byte-loop validators give the verdicts of the
  * straightforward definitions they replaced.
  */
-import { Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { LargeUtf8, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   BUILTIN_DETECTORS, CARD_ISSUERS, cardIssuer, classifyTable, defineDetector, generateBenchmark, ibanValid, IBAN_LENGTHS, luhnValid, maskValue, mod97, Scanner, TEST_CARD_NUMBERS, type Verdict,
 } from '../../../src/classification/index.js';
+import { digitUniform } from '../../../src/classification/scanner.js';
 
 /** A `text` detector without `requires` that never matches: it switches the prefilter gate off and adds no finding. */
 const gateOff = defineDetector({ type: 'NEVER', pattern: /(?!)/g });
@@ -53,6 +54,24 @@ describe('prefilter gate', () => {
       { numRuns: 1500 },
     );
   });
+  it.each(cases)('gives the same answer on UTF-8 bytes as on text (%s)', (_name, gated) => {
+    const enc = new TextEncoder();
+    fc.assert(
+      fc.property(cellText, fc.string({ maxLength: 5 }), (text, pad) => {
+        // The value sits inside a larger buffer, as a cell in an Arrow value buffer does.
+        const before = enc.encode(pad);
+        const bytes = enc.encode(pad + text + pad);
+        expect(gated.couldMatchUtf8(bytes, before.length, bytes.length - before.length)).toBe(gated.couldMatch(text));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+  it('falls back to decoding when a detector requires a non-ASCII character', () => {
+    const thai = new Scanner({ detectors: [defineDetector({ type: 'THAI_REF', pattern: /ก\d+/g, requires: 'ก', baseScore: 0.9 })] });
+    const bytes = new TextEncoder().encode('ref ก12');
+    expect(thai.couldMatchUtf8(bytes, 0, bytes.length)).toBe(true);
+    expect(thai.scan('ref ก12').map((f) => f.text)).toEqual(['ก12']);
+  });
   it('still finds identifiers in free text', () => {
     const gated = new Scanner();
     const ungated = new Scanner({ extraDetectors: [gateOff] });
@@ -93,6 +112,24 @@ describe('per-column scan memo', () => {
     fc.integer({ min: 2100, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => (i % 3 === 0 ? poolValues[i % poolValues.length]! : `${poolValues[(i * 13) % poolValues.length]} #${i}`))),
   );
 
+  it('reads chunked, sliced and LargeUtf8 columns cell by cell as scanning every cell does', () => {
+    const scanner = new Scanner();
+    fc.assert(
+      fc.property(fc.array(fc.option(cellText, { nil: null, freq: 8 }), { minLength: 1, maxLength: 200 }), fc.nat(40), fc.boolean(), (values, cut, large) => {
+        const type = large ? new LargeUtf8() : new Utf8();
+        const half = values.length >> 1;
+        const chunked = new Table({ c: vectorFromArray(values.slice(0, half), type) }).concat(new Table({ c: vectorFromArray(values.slice(half), type) }));
+        const table = chunked.slice(Math.min(cut, values.length));
+        const cls = classifyTable(table, { fullScan: true, scanner });
+        const { nonNull, acc } = reference(scanner, 'c', values.slice(Math.min(cut, values.length)));
+        const col = cls.columns[0]!;
+        expect(col.nonNull).toBe(nonNull);
+        expect(Object.fromEntries(col.findings.map((f) => [f.type, [f.hits, f.examples]]))).toEqual(Object.fromEntries([...acc].map(([t, a]) => [t, [a.hits, a.examples]])));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('gives the counts, scores, examples and flags of scanning every cell', () => {
     const scanner = new Scanner();
     fc.assert(
@@ -113,6 +150,32 @@ describe('per-column scan memo', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('digit candidates matched by length', () => {
+  const digitDetectors = BUILTIN_DETECTORS.filter((d) => d.source === 'digits');
+  it('every built-in digits pattern treats digits alike, so a bare digit run is decided by its length', () => {
+    for (const d of digitDetectors) expect(digitUniform(d.pattern)).toBe(true);
+    fc.assert(
+      fc.property(fc.constantFrom(...digitDetectors), fc.stringMatching(/^[0-9]{1,20}$/), fc.stringMatching(/^[ ().+/-]{0,3}$/), fc.nat(20), (d, digits, sep, at) => {
+        const cand = digits.slice(0, at) + sep + digits.slice(at);
+        expect(d.pattern.test(cand)).toBe(d.pattern.test(cand.replace(/\d/g, '5')));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('patterns that tell digits apart are not treated as uniform', () => {
+    for (const p of [/^4\d{15}$/, /^(\d)\1$/, /^\d{3}(\d)\1$/, /^[0-5]\d$/, /^\d{2}(.)\d\1$/, /^\u0031\d$/, /^\x31$/, /^(?<a>\d)\k<a>$/, /^(\d{3})-\1$/, /^(\w)\1$/, /^([^-])\1$/]) {
+      expect(digitUniform(p), p.source).toBe(false);
+    }
+    for (const p of [/^\d+(?:-\d+)*$/, /^[\d-]+$/, /^\d{2}([./-])\d\1\d$/]) expect(digitUniform(p), p.source).toBe(true);
+  });
+  it('a user-defined digits detector with literal digits still matches by pattern', () => {
+    const visa = defineDetector({ type: 'VISA16', source: 'digits', pattern: /^4\d{15}$/, minLength: 16, maxLength: 16, baseScore: 0.9 });
+    const s = new Scanner({ detectors: [visa] });
+    expect(s.scan('pay 4111111111111111 now').map((f) => f.type)).toEqual(['VISA16']);
+    expect(s.scan('pay 5111111111111111 now')).toEqual([]);
   });
 });
 

@@ -158,3 +158,30 @@ describe('silver as an Iceberg table', () => {
     ]);
   });
 });
+
+describe('silver writes spread over many partitions', () => {
+  it('cut row groups early to stay within the buffer budget, and read back the same rows', async () => {
+    const { MemoryFileIO } = await import('../../../src/io/memory.js');
+    const { parquetMetadata } = await import('hyparquet');
+    const ids = Array.from({ length: 12_000 }, (_, i) => i);
+    // 30 days, every batch touching all of them: 30 files stay open for the whole write.
+    const batches = () => [0, 1, 2, 3].map((k) => orders(ids.slice(k * 3_000, (k + 1) * 3_000), (i) => `2026-11-${String(1 + (i % 30)).padStart(2, '0')}`).batches[0]!);
+    const write = async (bufferBudgetBytes: number) => {
+      const io = new MemoryFileIO();
+      const silver = new SilverWriter({ root: 'memory://lake/silver', io, bufferBudgetBytes });
+      const r = await silver.writeBatches('sales.orders', batches(), { domain: 'sales', dateColumn: 'order_date' });
+      const rowGroups = await Promise.all(r.files.map(async (f) => parquetMetadata((await io.read(`${silver.datasetLocation('sales.orders')}${f.path}`)).buffer as ArrayBuffer).row_groups.length));
+      const rows = rowsOf(await silver.read('sales.orders')).sort((a, b) => (a['order_id'] as number) - (b['order_id'] as number));
+      return { r, rowGroups, rows };
+    };
+    const roomy = await write(1 << 30);
+    const tight = await write(16 * 1024);
+    expect(roomy.r.files).toHaveLength(30);
+    expect(tight.r.files).toHaveLength(30);
+    expect(roomy.rowGroups.every((n) => n === 1)).toBe(true);
+    expect(tight.rowGroups.some((n) => n > 1)).toBe(true);
+    expect(tight.rows).toEqual(roomy.rows);
+    expect(tight.rows).toHaveLength(12_000);
+    expect(tight.r.peakBufferedBytes!).toBeLessThan(roomy.r.peakBufferedBytes!);
+  });
+});

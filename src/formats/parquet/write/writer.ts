@@ -106,6 +106,20 @@ export class ParquetWriter {
     return next;
   }
 
+  /**
+   * Close the open row group now, before it reaches `rowGroupSizeBytes`, and
+   * resolve to its bytes (empty when no rows are buffered). For callers that
+   * keep many writers open at once and bound their memory together.
+   */
+  flush(): Promise<Uint8Array[]> {
+    const next = this.queue.then(async () => {
+      this.checkUsable();
+      return this.rowsInGroup > 0 ? this.flushRowGroup() : [];
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Flush, write the footer, and compute the file's metrics. */
   finish(): Promise<ParquetWriteResult> {
     const next = this.queue.then(() => this.finishNow());
