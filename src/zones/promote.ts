@@ -227,49 +227,13 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
       if (prior !== undefined) {
         steps.push({ step: 'gold', status: 'skipped', rowsIn: 0, rowsOut: 0, files: 0, snapshotId: prior.snapshotId });
       } else {
-        // Gold gets exactly what silver committed for this batch (protected, typed), read back from silver.
         const goldRun = { runId: crypto.randomUUID(), job: `${job}.gold`, inputs: outputs };
         await options.lineage?.start({ ...goldRun, startedAt: new Date() });
         try {
-        const summary = { [PROMOTION_SUMMARY_KEY]: batchKey, 'lakekit.promotion.run-id': runId };
-        const mode = gold.mode ?? 'append';
-        let snapshotId: bigint | undefined;
-        let files = 0;
-        let rowsIn = 0;
-        let rowsOut = 0;
-        if (mode === 'append' && gold.transform === undefined) {
-          // Appends stream silver's batches into the table, converted batch by batch.
-          const goldSchema = target.schema();
-          const counted = { rows: 0 };
-          const source = (await committedBatches(options, batchKey, version)).batches;
-          const s = await target.append(convertBatches(source, (b) => rowsToArrow(arrowToRows(new ArrowTable(b)), goldSchema), counted), { summary });
-          snapshotId = s.snapshotId;
-          files = Number(s.summary?.['added-data-files'] ?? 0);
-          rowsIn = rowsOut = counted.rows;
-        } else {
-          // Merges and partition overwrites compare against the whole batch: it is read into memory.
-          const committed = await options.silver.read(options.dataset, (await committedBatches(options, batchKey, version)).read);
-          let goldData = gold.transform === undefined ? committed : await gold.transform(committed, ctx('gold', target.name));
-          goldData = rowsToArrow(arrowToRows(goldData), target.schema());
-          rowsIn = committed.numRows;
-          rowsOut = goldData.numRows;
-          if (mode === 'append') {
-            const s = await target.append(goldData, { summary });
-            snapshotId = s.snapshotId;
-            files = Number(s.summary?.['added-data-files'] ?? 0);
-          } else if (mode === 'merge') {
-            if (gold.key === undefined || gold.key.length === 0) throw new ValidationError('gold mode merge needs key columns: gold: { mode: "merge", key: [...] }');
-            const r = await mergeByKey(target, { upserts: goldData }, { key: gold.key, summary });
-            snapshotId = r.snapshot?.snapshotId;
-            files = r.addedDataFiles;
-          } else {
-            const r = await target.overwritePartitions(goldData);
-            snapshotId = r.snapshot?.snapshotId;
-            files = r.addedDataFiles;
-          }
-        }
-        steps.push({ step: 'gold', status: 'done', rowsIn, rowsOut, files, ...(snapshotId === undefined ? {} : { snapshotId }) });
-        await options.lineage?.complete({ ...goldRun, outputs: [{ namespace: target.catalog.name, name: target.name, facets: { snapshotId: snapshotId?.toString(), rows: rowsOut } }], endedAt: new Date() });
+          const summary = { [PROMOTION_SUMMARY_KEY]: batchKey, 'lakekit.promotion.run-id': runId };
+          const { snapshotId, files, rowsIn, rowsOut } = await writeGold(options, gold, summary, await committedBatches(options, batchKey, version), ctx('gold', target.name));
+          steps.push({ step: 'gold', status: 'done', rowsIn, rowsOut, files, ...(snapshotId === undefined ? {} : { snapshotId }) });
+          await options.lineage?.complete({ ...goldRun, outputs: [{ namespace: target.catalog.name, name: target.name, facets: { snapshotId: snapshotId?.toString(), rows: rowsOut } }], endedAt: new Date() });
         } catch (e) {
           await options.lineage?.fail({ ...goldRun, error: e, endedAt: new Date() });
           throw e;
@@ -281,6 +245,42 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
     if (!promoted) await options.lineage?.fail({ runId, job, inputs, error: e, endedAt: new Date() });
     throw e;
   }
+}
+
+/**
+ * Write to gold exactly what silver committed for the batch (protected,
+ * typed), read back from silver: appends stream it batch by batch; merges and
+ * partition overwrites compare against the whole batch, so it is read into memory.
+ */
+async function writeGold(
+  options: PromoteOptions,
+  gold: NonNullable<PromoteOptions['gold']>,
+  summary: Record<string, string>,
+  committed: Awaited<ReturnType<typeof committedBatches>>,
+  hookContext: HookContext,
+): Promise<{ snapshotId: bigint | undefined; files: number; rowsIn: number; rowsOut: number }> {
+  const target = gold.table;
+  const mode = gold.mode ?? 'append';
+  if (mode === 'append' && gold.transform === undefined) {
+    const goldSchema = target.schema();
+    const counted = { rows: 0 };
+    const s = await target.append(convertBatches(committed.batches, (b) => rowsToArrow(arrowToRows(new ArrowTable(b)), goldSchema), counted), { summary });
+    return { snapshotId: s.snapshotId, files: Number(s.summary?.['added-data-files'] ?? 0), rowsIn: counted.rows, rowsOut: counted.rows };
+  }
+  const data = await options.silver.read(options.dataset, committed.read);
+  const goldData = rowsToArrow(arrowToRows(gold.transform === undefined ? data : await gold.transform(data, hookContext)), target.schema());
+  const rows = { rowsIn: data.numRows, rowsOut: goldData.numRows };
+  if (mode === 'append') {
+    const s = await target.append(goldData, { summary });
+    return { snapshotId: s.snapshotId, files: Number(s.summary?.['added-data-files'] ?? 0), ...rows };
+  }
+  if (mode === 'merge') {
+    if (gold.key === undefined || gold.key.length === 0) throw new ValidationError('gold mode merge needs key columns: gold: { mode: "merge", key: [...] }');
+    const r = await mergeByKey(target, { upserts: goldData }, { key: gold.key, summary });
+    return { snapshotId: r.snapshot?.snapshotId, files: r.addedDataFiles, ...rows };
+  }
+  const r = await target.overwritePartitions(goldData);
+  return { snapshotId: r.snapshot?.snapshotId, files: r.addedDataFiles, ...rows };
 }
 
 /** The files silver committed for `batchKey` (those the version that first recorded it added), to stream or to read. */

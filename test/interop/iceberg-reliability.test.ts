@@ -33,6 +33,7 @@ import { newSchema } from '../../src/iceberg/spec/schema.js';
 import { Transforms } from '../../src/iceberg/spec/transforms.js';
 import { Types, optionalField, requiredField } from '../../src/iceberg/spec/types.js';
 import { Table } from '../../src/iceberg/table/table.js';
+import { seededRandom } from '../../src/internal/random.js';
 import { Secret } from '../../src/secret.js';
 import type { AppendWriterConfig } from './fixtures/append-writer.js';
 
@@ -242,18 +243,6 @@ describe('concurrent writers on one table', () => {
 
 // ── writers killed with SIGKILL ──────────────────────────────────────────────
 
-/** A small seeded PRNG (mulberry32), so a failing round can be told apart by its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Every file under `dir` as a `file://` URI, temporary files of interrupted writes included. */
 async function filesOnDisk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -299,7 +288,7 @@ describe('a writer killed with SIGKILL', () => {
 
     for (let round = 0; round < KILL_ROUNDS; round++) {
       const seed = baseSeed + round;
-      const random = prng(seed);
+      const random = seededRandom(seed); // seeded, so a failing round can be told apart by its seed
       const idBase = round * 1_000_000;
       // Durable writes (fsync, the default) widen the windows a kill can land in.
       const writer = new WriterProcess({ warehouse: dir, fsync: true, table: 'db.killed', writer: round, idBase, batch: KILL_BATCH });

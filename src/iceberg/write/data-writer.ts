@@ -75,7 +75,7 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
     const location = `${dir}/${prefix}-${String(++counter).padStart(5, '0')}.parquet`;
     const queue = new ChunkQueue();
     const done = io.write(location, queue);
-    done.catch(() => undefined); // observed in finish/abort
+    done.catch(() => undefined); // observed when all are awaited, or on abort
     return { location, partition, writer: new ParquetWriter(schema, parquetOptions), queue, done };
   };
   // A file is sealed (encoded, its last bytes queued) before the next one is

@@ -65,20 +65,21 @@ describe('EtagCache', () => {
       fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 12 })), { maxLength: 80 }), (capacity, ops) => {
         const cache = new EtagCache<number>(capacity);
         const model: number[] = []; // keys, least recently used first
+        const touch = (k: number) => {
+          const at = model.indexOf(k);
+          if (at >= 0) model.splice(at, 1);
+          model.push(k);
+        };
         for (const [write, k] of ops) {
           const key = String(k);
           if (write) {
             cache.set(key, `"${k}"`, k);
-            model.splice(model.indexOf(k) >>> 0, model.includes(k) ? 1 : 0);
-            model.push(k);
+            touch(k);
             if (model.length > capacity) model.shift();
           } else {
-            const hit = cache.get(key);
-            expect(hit?.value).toBe(model.includes(k) ? k : undefined);
-            if (model.includes(k)) {
-              model.splice(model.indexOf(k), 1);
-              model.push(k);
-            }
+            const held = model.includes(k);
+            expect(cache.get(key)?.value).toBe(held ? k : undefined);
+            if (held) touch(k);
           }
           expect(cache.size).toBe(model.length);
         }
