@@ -1,6 +1,7 @@
 /**
  * lakekit's readers against DuckDB: the same CSV files read by DuckDB's
- * `read_csv` (its own sniffing and inference) give the same values, and a
+ * `read_csv` (its own sniffing and inference; the dialect given for generated
+ * files, whose quoted line breaks can defeat its sniffer) give the same values, and a
  * Parquet file DuckDB writes (no Iceberg field ids) reads back the same.
  */
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
@@ -59,12 +60,12 @@ function lakekitValue(kind: Kind, v: unknown): unknown {
   }
 }
 
-async function compare(file: string): Promise<void> {
+async function compare(file: string, duckOptions = ''): Promise<void> {
   const lk = await collect(readCsv(new Uint8Array(await readFile(file))));
   expect(lk.malformed).toEqual([]);
   const names = lk.schema.fields.map((f) => f.name);
   const kinds = names.map((n) => n.split('_')[0] as Kind);
-  const sql = `SELECT ${names.map((n, i) => `${duckExpr[kinds[i]!](n)} AS "${n}"`).join(', ')} FROM read_csv('${file}')`;
+  const sql = `SELECT ${names.map((n, i) => `${duckExpr[kinds[i]!](n)} AS "${n}"`).join(', ')} FROM read_csv('${file}'${duckOptions})`;
   const duck = (await con.runAndReadAll(sql)).getRowObjectsJS();
   const ours = lk.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, lakekitValue(kinds[i]!, r[n])])));
   expect(ours).toEqual(duck);
@@ -108,7 +109,9 @@ describe('readCsv agrees with DuckDB read_csv', () => {
         );
         // Text made only of letters would be sniffed as a header by both; keep a typed first column so neither guesses.
         await writeFile(file, `long_id,amount_x,day_d,ts_t,tstz_t,flag_f,text_s\n${lines.join('\n')}\n`);
-        await compare(file);
+        // DuckDB is told the dialect here: its sniffer can fail to find the header when the first
+        // rows' quoted text holds line breaks (seed 2133423067). Types are still inferred by both.
+        await compare(file, ", header = true, delim = ',', quote = '\"', escape = '\"'");
       }),
       { numRuns: 25 },
     );
