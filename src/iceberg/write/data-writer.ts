@@ -24,6 +24,7 @@ import { bindTransform } from '../spec/transform-apply.js';
 import { findFieldById } from '../spec/type-index.js';
 import type { Value } from '../spec/values.js';
 import { dictionaryEncodeForSplit } from './dictionary-encode.js';
+import { scatterBatch } from './scatter.js';
 import { temporalOrdinals } from './temporal-keys.js';
 
 /** Iceberg's default `write.target-file-size-bytes`: 512 MiB. */
@@ -152,48 +153,84 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
         return v === null || v === undefined ? null : apply(v);
       };
     });
-    // Group rows by partition. With one partition field (the usual day(ts)), the
-    // transformed value itself is the Map key: no tuple or key string per row;
-    // time transforms are computed from the buffers without BigInts when possible.
-    const groups = new Map<unknown, { tuple: Value[]; rows: number[] }>();
+    // Group rows by partition: `gid[i]` is row i's group. With one partition
+    // field (the usual day(ts)), the transformed value itself is the Map key:
+    // no tuple or key string per row; time transforms are computed from the
+    // buffers without BigInts when possible.
+    const n = batch.numRows;
+    const gid = new Int32Array(n);
+    const tuples: Value[][] = [];
+    const index = new Map<unknown, number>();
     const only = fields.length === 1 ? fields[0]! : undefined;
     const column = only === undefined ? null : batch.getChild(only.source.name);
     const ordinals = only === undefined || column === null || column.data.length !== 1 ? undefined : temporalOrdinals(column.data[0]!, only.pf.transform, only.source.type);
     if (ordinals !== undefined) {
-      for (let i = 0; i < batch.numRows; i++) {
+      let last = NaN;
+      let lastGroup = -1;
+      for (let i = 0; i < n; i++) {
         const o = ordinals[i]!;
-        const g = groups.get(o);
-        if (g === undefined) groups.set(o, { tuple: [Number.isNaN(o) ? null : o], rows: [i] });
-        else g.rows.push(i);
+        if (o !== last) {
+          let g = index.get(o);
+          if (g === undefined) {
+            g = tuples.length;
+            index.set(o, g);
+            tuples.push([Number.isNaN(o) ? null : o]);
+          }
+          last = o;
+          lastGroup = g;
+        }
+        gid[i] = lastGroup;
       }
-      return toGroups(groups, batch);
+      return toGroups(gid, tuples, batch);
     }
     const single = readers.length === 1 ? readers[0]! : undefined;
-    for (let i = 0; i < batch.numRows; i++) {
-      let tuple: Value[] | undefined;
+    for (let i = 0; i < n; i++) {
+      let tuple: Value[];
       let key: unknown;
       if (single !== undefined) {
         const v = single(i);
-        key = v instanceof Uint8Array ? partitionKey(spec.specId, [v]) : v;
+        tuple = [v];
+        key = v instanceof Uint8Array ? partitionKey(spec.specId, tuple) : v;
       } else {
         tuple = readers.map((r) => r(i));
         key = partitionKey(spec.specId, tuple);
       }
-      const g = groups.get(key);
-      if (g === undefined) groups.set(key, { tuple: tuple ?? [single!(i)], rows: [i] });
-      else g.rows.push(i);
+      let g = index.get(key);
+      if (g === undefined) {
+        g = tuples.length;
+        index.set(key, g);
+        tuples.push(tuple);
+      }
+      gid[i] = g;
     }
-    return toGroups(groups, batch);
+    return toGroups(gid, tuples, batch);
   };
-  function toGroups(groups: Map<unknown, { tuple: Value[]; rows: number[] }>, batch: RecordBatch): RoutedGroup[] {
-    const out: RoutedGroup[] = [];
-    // Splitting gathers every column; string columns are cheaper to gather as dictionary keys.
-    const source = groups.size === 1 ? batch : dictionaryEncodeForSplit(batch);
-    for (const g of groups.values()) {
-      const key = partitionKey(spec.specId, g.tuple);
-      const partition = new Map(spec.fields.map((pf, k) => [pf.fieldId, g.tuple[k]!] as const));
-      out.push({ key, partition, tuple: g.tuple, batch: source, ...(groups.size === 1 ? {} : { rows: Int32Array.from(g.rows) }) });
+  function toGroups(gid: Int32Array, tuples: Value[][], batch: RecordBatch): RoutedGroup[] {
+    const groups = tuples.length;
+    const counts = new Int32Array(groups);
+    for (let i = 0; i < gid.length; i++) counts[gid[i]!]!++;
+    let parts: RecordBatch[] | undefined;
+    let rows: Int32Array[] | undefined;
+    if (groups === 1) parts = [batch];
+    else {
+      // Each partition gets its own batch, scattered in one sequential pass per
+      // column; strings that repeat are scattered as dictionary keys. Batches
+      // the scatter does not cover are written in place through row indexes.
+      const source = dictionaryEncodeForSplit(batch);
+      parts = scatterBatch(source, gid, counts);
+      if (parts === undefined) {
+        parts = tuples.map(() => source);
+        rows = Array.from(counts, (c) => new Int32Array(c));
+        const at = new Int32Array(groups);
+        for (let i = 0; i < gid.length; i++) rows[gid[i]!]![at[gid[i]!]!++] = i;
+      }
     }
-    return out;
+    return tuples.map((tuple, g) => ({
+      key: partitionKey(spec.specId, tuple),
+      partition: new Map(spec.fields.map((pf, k) => [pf.fieldId, tuple[k]!] as const)),
+      tuple,
+      batch: parts[g]!,
+      ...(rows === undefined ? {} : { rows: rows[g]! }),
+    }));
   }
 }
