@@ -23,9 +23,16 @@ export const entries = {
   'infra/index': 'src/infra/index.ts',
 };
 
+/** Entries that are built but not exported (see `entry` below). */
+export const internalEntries = {
+  'cli/main': 'src/cli/main.ts',
+  'io/parquet-worker': 'src/io/local/parquet-worker.ts',
+};
+
 export default defineConfig({
-  // The CLI is built but not exported: `bin/lakekit.mjs` runs dist/cli/main.js.
-  entry: { ...entries, 'cli/main': 'src/cli/main.ts' },
+  // Built but not exported: the CLI (`bin/lakekit.mjs` runs dist/cli/main.js) and
+  // the Parquet worker thread script (started by ParquetWorkerPool from dist/io/local.js).
+  entry: { ...entries, ...internalEntries },
   format: ['esm', 'cjs'],
   // .d.ts for import, .d.cts for require; shared declarations go to shared
   // chunks too, so a type (e.g. Secret, with #private) is one type across subpaths.

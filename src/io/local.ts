@@ -464,3 +464,5 @@ function mapError(e: unknown, path: string, op: string): unknown {
       return new IoError(`${op} on ${location} failed: ${(e as Error)?.message ?? String(e)}`, { cause: e, context: { location } });
   }
 }
+
+export { ParquetWorkerPool, useParquetWorkers, type ParquetWorkerPoolOptions } from './local/parquet-workers.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Options } from 'tsup';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import tsupConfig, { entries } from '../../tsup.config.js';
+import tsupConfig, { entries, internalEntries } from '../../tsup.config.js';
 import { packageOf } from './dist-graph.js';
 import { REPO, readPackageJson, type PackageJson } from './pack.js';
 
@@ -113,8 +113,10 @@ describe('build config', () => {
   const config = tsupConfig as Options;
 
   it('builds ESM and CJS with declarations and code splitting, keeping node: prefixes', () => {
-    // Every exported entry, plus the CLI (built, run by bin/lakekit.mjs, not exported).
-    expect(config.entry).toEqual({ ...entries, 'cli/main': 'src/cli/main.ts' });
+    // Every exported entry, plus the CLI (built, run by bin/lakekit.mjs, not exported)
+    // and the Parquet worker thread script (started by dist/io/local.js, not exported).
+    expect(internalEntries).toEqual({ 'cli/main': 'src/cli/main.ts', 'io/parquet-worker': 'src/io/local/parquet-worker.ts' });
+    expect(config.entry).toEqual({ ...entries, ...internalEntries });
     expect([...(config.format as string[])].sort()).toEqual(['cjs', 'esm']);
     expect(config.dts).toBe(true);
     expect(config.splitting).toBe(true);

@@ -10,6 +10,7 @@ import { RecordBatch, Table as ArrowTable } from 'apache-arrow';
 import { ValidationError } from '../../errors.js';
 import { columnReader } from '../../formats/arrow/arrow-to-rows.js';
 import { parquetWriteOptionsFromProperties } from '../../formats/parquet/write/options.js';
+import { defaultParquetEncoderPool, type ParquetEncoderPool, type ParquetFileEncoder } from '../../formats/parquet/write/encoder-pool.js';
 import { ParquetWriter } from '../../formats/parquet/write/writer.js';
 import { ChunkQueue } from '../../io/chunk-queue.js';
 import type { FileIO, FileStat } from '../../io/file-io.js';
@@ -40,11 +41,17 @@ async function* batchesOf(input: ArrowInput): AsyncGenerator<RecordBatch> {
 }
 
 interface OpenFile {
+  /** Creation order: files are returned in it. */
+  seq: number;
   location: string;
   partition: Map<number, Value>;
-  writer: ParquetWriter;
+  /** In-process, or on another thread (`remote`). */
+  writer: ParquetWriter | ParquetFileEncoder;
+  remote: boolean;
   queue: ChunkQueue;
   done: Promise<FileStat>;
+  /** The remote write in flight (its bytes are queued when it resolves). */
+  pending: Promise<void>;
 }
 
 /** Options for {@link writeDataFiles}. */
@@ -53,6 +60,13 @@ export interface WriteDataFilesOptions {
   targetFileSizeBytes?: number;
   /** Prefix of file names (e.g. a task or job id). */
   filePrefix?: string;
+  /**
+   * Encode some partitions' files on other threads (e.g. `ParquetWorkerPool`
+   * from `lakekit/io/local`); defaults to the pool set with
+   * `useParquetWorkers()`, else everything is encoded on the calling thread.
+   * `false` forces the calling thread.
+   */
+  encoders?: ParquetEncoderPool | false;
 }
 
 /**
@@ -67,54 +81,95 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
   const parquetOptions = parquetWriteOptionsFromProperties(props);
   const dataDir = (props['write.data.path'] ?? `${metadata.location.replace(/\/+$/, '')}/data`).replace(/\/+$/, '');
   const prefix = `${options.filePrefix ?? '00000'}-${crypto.randomUUID()}`;
+  const pool = options.encoders === false ? undefined : (options.encoders ?? defaultParquetEncoderPool());
   const route = partitionRouter(schema, spec);
   const open = new Map<string, OpenFile>();
   let counter = 0;
 
-  const start = (partition: Map<number, Value>, tuple: Value[]): OpenFile => {
-    const dir = spec.fields.length === 0 ? dataDir : `${dataDir}/${partitionToPath(spec, schema, tuple)}`;
-    const location = `${dir}/${prefix}-${String(++counter).padStart(5, '0')}.parquet`;
+  const start = (group: RoutedGroup): OpenFile => {
+    const dir = spec.fields.length === 0 ? dataDir : `${dataDir}/${partitionToPath(spec, schema, group.tuple)}`;
+    const seq = ++counter;
+    const location = `${dir}/${prefix}-${String(seq).padStart(5, '0')}.parquet`;
+    // Batches split off by partition are this call's own: they can move to another thread.
+    const remote = group.owned === true && pool !== undefined ? pool.tryOpen(schema, parquetOptions) : undefined;
     const queue = new ChunkQueue();
     const done = io.write(location, queue);
     done.catch(() => undefined); // observed when all are awaited, or on abort
-    return { location, partition, writer: new ParquetWriter(schema, parquetOptions), queue, done };
+    const writer = remote ?? new ParquetWriter(schema, parquetOptions);
+    return { seq, location, partition: group.partition, writer, remote: remote !== undefined, queue, done, pending: Promise.resolve() };
   };
   // A file is sealed (encoded, its last bytes queued) before the next one is
   // encoded, but its write and fsync finish in the background: the disk works
   // while the CPU encodes the next partition.
   const sealed: { file: OpenFile; dataFile: DataFile }[] = [];
   const seal = async (key: string, f: OpenFile): Promise<void> => {
+    open.delete(key);
+    await f.pending;
     const { chunks, fileSize, metrics } = await f.writer.finish();
     for (const c of chunks) await f.queue.push(c);
     f.queue.close();
-    open.delete(key);
     sealed.push({ file: f, dataFile: { ...metrics, content: FileContent.Data, filePath: f.location, fileFormat: 'PARQUET', partition: f.partition, fileSizeInBytes: BigInt(fileSize), specId: spec.specId } });
   };
+  const full = (f: OpenFile) => f.writer.bytesWritten + f.writer.bufferedBytes >= target;
+  const sealing: Promise<void>[] = [];
 
   try {
     for await (const batch of batchesOf(input)) {
       if (batch.numRows === 0) continue;
       for (const group of route(batch)) {
         let file = open.get(group.key);
+        // One write in flight per remote file; its sizes are known once it is done.
+        if (file?.remote === true) {
+          await file.pending;
+          if (full(file) || !group.owned) {
+            await seal(group.key, file);
+            file = undefined;
+          }
+        }
         if (file === undefined) {
-          file = start(group.partition, group.tuple);
+          file = start(group);
           open.set(group.key, file);
         }
-        for (const bytes of await file.writer.write(group.batch, group.rows === undefined ? {} : { rows: group.rows })) await file.queue.push(bytes);
-        if (file.writer.bytesWritten + file.writer.bufferedBytes >= target) await seal(group.key, file);
+        if (file.remote) {
+          const f = file;
+          f.pending = (f.writer as ParquetFileEncoder).write(group.batch).then(async (bytes) => {
+            for (const b of bytes) await f.queue.push(b);
+          });
+          f.pending.catch(() => undefined); // surfaced by seal()
+          continue;
+        }
+        const writer = file.writer as ParquetWriter;
+        for (const bytes of await writer.write(group.batch, group.rows === undefined ? {} : { rows: group.rows })) await file.queue.push(bytes);
+        if (full(file)) sealing.push(seal(group.key, file));
       }
     }
-    for (const [key, f] of [...open]) await seal(key, f);
+    // Remote files finish on their threads while this one finishes its own.
+    const last = [...open];
+    last.sort(([, a], [, b]) => Number(b.remote) - Number(a.remote));
+    sealing.push(...last.map(([key, f]) => seal(key, f)));
+    await settleAll(sealing);
     await Promise.all(sealed.map((s) => s.file.done));
+    sealed.sort((a, b) => a.file.seq - b.file.seq);
     return sealed.map((s) => s.dataFile);
   } catch (e) {
-    for (const f of open.values()) f.queue.fail(e);
+    await Promise.allSettled(sealing);
+    for (const f of open.values()) {
+      f.queue.fail(e);
+      if (f.remote) (f.writer as ParquetFileEncoder).abort();
+    }
     const files = [...open.values(), ...sealed.map((s) => s.file)];
     await Promise.allSettled(files.map((f) => f.done));
     // Every file this call started, written or not: a failed write may still have left bytes.
     await io.deleteMany(files.map((f) => f.location)).catch(() => undefined);
     throw e;
   }
+}
+
+/** Wait for every promise; then throw the first failure, if any. */
+async function settleAll(promises: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 function positive(v: string | undefined): number | undefined {
@@ -130,6 +185,8 @@ interface RoutedGroup {
   batch: RecordBatch;
   /** The rows of `batch` in this partition (all of them when absent); the Parquet writer reads them in place. */
   rows?: Int32Array;
+  /** `batch` was made by the split (not the caller's), so its buffers may move to another thread. */
+  owned?: boolean;
 }
 
 /** Splits a batch into one batch per partition of `spec`. */
@@ -231,6 +288,7 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
       tuple,
       batch: parts[g]!,
       ...(rows === undefined ? {} : { rows: rows[g]! }),
+      ...(rows === undefined && groups > 1 ? { owned: true } : {}),
     }));
   }
 }

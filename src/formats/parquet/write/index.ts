@@ -26,5 +26,8 @@ export {
   DEFAULT_DICT_SIZE_BYTES,
 } from './options.js';
 export type { ParquetWriteOptions, MetricsConfig } from './options.js';
+export { DictionaryHints, DEFAULT_DICTIONARY_HINT_DROPS, DICTIONARY_HINT_RETRY_EVERY } from './dictionary.js';
 export { planParquetSchema } from './schema.js';
 export type { ParquetSchemaPlan, LeafColumn } from './schema.js';
+export { setDefaultParquetEncoderPool, defaultParquetEncoderPool } from './encoder-pool.js';
+export type { ParquetEncoderPool, ParquetFileEncoder } from './encoder-pool.js';

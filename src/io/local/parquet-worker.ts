@@ -1,0 +1,74 @@
+/**
+ * The worker-thread side of {@link ParquetWorkerPool} (Node only): one
+ * ParquetWriter per open file, fed batches rebuilt from the wire; replies
+ * carry the bytes that became final (transferred, not copied) and the
+ * writer's sizes, and the footer and metrics when a file finishes.
+ *
+ * @module
+ */
+import { parentPort } from 'node:worker_threads';
+import { isLakeError } from '../../errors.js';
+import { batchFromWire, type WireBatch } from '../../formats/arrow/wire.js';
+import type { ParquetWriteOptions } from '../../formats/parquet/write/options.js';
+import { ParquetWriter, type ParquetWriteResult } from '../../formats/parquet/write/writer.js';
+import type { Schema } from '../../iceberg/spec/schema.js';
+
+/** Messages to the worker. `req` numbers the ones that get a reply. */
+export type WorkerRequest =
+  | { op: 'open'; id: number; schema: Schema; options: ParquetWriteOptions }
+  | { op: 'write'; id: number; req: number; batch: WireBatch }
+  | { op: 'finish'; id: number; req: number }
+  | { op: 'abort'; id: number };
+
+/** Replies from the worker. */
+export type WorkerReply =
+  | { ok: true; req: number; chunks: Uint8Array[]; bytesWritten: number; bufferedBytes: number; result?: ParquetWriteResult }
+  | { ok: false; req: number; error: { name: string; message: string; context?: Record<string, unknown> } };
+
+/** Whole, unshared buffers for the transfer list (chunks that are views are copied to exactly their bytes). */
+function movable(chunks: Uint8Array[]): { chunks: Uint8Array[]; transfer: ArrayBuffer[] } {
+  const seen = new Set<ArrayBufferLike>();
+  const out = chunks.map((c) => {
+    const whole = c.byteOffset === 0 && c.byteLength === c.buffer.byteLength && c.buffer instanceof ArrayBuffer && !seen.has(c.buffer);
+    const own = whole ? c : c.slice();
+    seen.add(own.buffer);
+    return own;
+  });
+  return { chunks: out, transfer: [...seen] as ArrayBuffer[] };
+}
+
+const port = parentPort;
+if (port !== null) {
+  const writers = new Map<number, ParquetWriter>();
+  const reply = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+  port.on('message', (msg: WorkerRequest) => {
+    if (msg.op === 'open') {
+      writers.set(msg.id, new ParquetWriter(msg.schema, msg.options));
+      return;
+    }
+    if (msg.op === 'abort') {
+      writers.delete(msg.id);
+      return;
+    }
+    const writer = writers.get(msg.id);
+    const req = msg.req;
+    const run = async (): Promise<void> => {
+      if (writer === undefined) throw new Error(`no open file ${msg.id} on this worker`);
+      if (msg.op === 'write') {
+        const m = movable(await writer.write(batchFromWire(msg.batch)));
+        reply({ ok: true, req, chunks: m.chunks, bytesWritten: writer.bytesWritten, bufferedBytes: writer.bufferedBytes }, m.transfer);
+      } else {
+        writers.delete(msg.id);
+        const result = await writer.finish();
+        const m = movable(result.chunks);
+        reply({ ok: true, req, chunks: [], bytesWritten: result.fileSize, bufferedBytes: 0, result: { ...result, chunks: m.chunks } }, m.transfer);
+      }
+    };
+    run().catch((e: unknown) => {
+      writers.delete(msg.id);
+      if (isLakeError(e)) {
+        reply({ ok: false, req, error: { name: e.name, message: e.message, context: { ...e.context } } });
+      } else reply({ ok: false, req, error: { name: 'Error', message: e instanceof Error ? e.message : String(e) } });
+    });
+  });
+}
