@@ -9,6 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import { isLakeError } from '../../errors.js';
 import { batchFromWire, type WireBatch } from '../../formats/arrow/wire.js';
+import { loadCompressor } from '../../formats/compression/index.js';
 import type { ParquetWriteOptions } from '../../formats/parquet/write/options.js';
 import { ParquetWriter, type ParquetWriteResult } from '../../formats/parquet/write/writer.js';
 import type { Schema } from '../../iceberg/spec/schema.js';
@@ -39,6 +40,8 @@ function movable(chunks: Uint8Array[]): { chunks: Uint8Array[]; transfer: ArrayB
 
 const port = parentPort;
 if (port !== null) {
+  // Load zstd (the default codec's WebAssembly) while the first batch is on its way.
+  loadCompressor('zstd').catch(() => undefined);
   const writers = new Map<number, ParquetWriter>();
   const reply = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
   port.on('message', (msg: WorkerRequest) => {

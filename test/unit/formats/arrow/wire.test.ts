@@ -1,68 +1,8 @@
-import {
-  Binary,
-  Bool,
-  DateDay,
-  Decimal,
-  Dictionary,
-  Field,
-  FixedSizeBinary,
-  Float32,
-  Float64,
-  Int8,
-  Int32,
-  Int64,
-  LargeUtf8,
-  List,
-  RecordBatch,
-  Schema,
-  Struct,
-  TimeMicrosecond,
-  TimestampMicrosecond,
-  TimestampNanosecond,
-  Uint16,
-  Utf8,
-  makeData,
-  vectorFromArray,
-  type DataType,
-  type Vector,
-} from 'apache-arrow';
+import { Decimal, Field, FixedSizeBinary, Int32, LargeUtf8, List, RecordBatch, Schema, Struct, Utf8, makeData, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchFromWire, batchToWire, wireable } from '../../../../src/formats/arrow/wire.js';
-
-const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
-
-const columns: [string, DataType, fc.Arbitrary<unknown>][] = [
-  ['i8', new Int8(), maybe(fc.integer({ min: -128, max: 127 }))],
-  ['u16', new Uint16(), maybe(fc.integer({ min: 0, max: 65535 }))],
-  ['i32', new Int32(), maybe(fc.integer())],
-  ['i64', new Int64(), maybe(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }))],
-  ['f32', new Float32(), maybe(fc.float({ noNaN: true }))],
-  ['f64', new Float64(), maybe(fc.double({ noNaN: true }))],
-  ['bool', new Bool(), maybe(fc.boolean())],
-  ['utf8', new Utf8(), maybe(fc.string({ maxLength: 12 }))],
-  ['bin', new Binary(), maybe(fc.uint8Array({ maxLength: 6 }))],
-  ['date', new DateDay(), maybe(fc.integer({ min: -100_000, max: 100_000 }).map((d) => new Date(d * 86_400_000)))],
-  ['time', new TimeMicrosecond(), maybe(fc.bigInt({ min: 0n, max: 86_399_999_999n }))],
-  ['ts', new TimestampMicrosecond('UTC'), maybe(fc.integer({ min: 0, max: 2 ** 40 }))],
-  ['tsn', new TimestampNanosecond(), maybe(fc.integer({ min: 0, max: 2 ** 40 }))],
-  ['dict', new Dictionary(new Utf8(), new Int32()), maybe(fc.constantFrom('EUR', 'USD', 'THB', ''))],
-];
-
-function batchOf(vectors: Vector[], names: string[]): RecordBatch {
-  const fields = vectors.map((v, i) => new Field(names[i]!, v.type, i % 2 === 0));
-  const data = makeData({ type: new Struct(fields), length: vectors[0]!.length, nullCount: 0, children: vectors.map((v) => v.data[0]!) });
-  return new RecordBatch(new Schema(fields), data);
-}
-
-function rowsOf(batch: RecordBatch): unknown[][] {
-  return Array.from({ length: batch.numRows }, (_, i) =>
-    batch.schema.fields.map((_, c) => {
-      const v = batch.getChildAt(c)!.get(i) as unknown;
-      return v instanceof Uint8Array || v instanceof Uint32Array ? [...v] : v;
-    }),
-  );
-}
+import { batchOf, flatBatch, nullCounts, rowsOf } from '../../../helpers/arrow-batches.js';
 
 /** What crosses a thread boundary: a structured clone, moving the transferred buffers. */
 function send(batch: RecordBatch, owned: boolean): RecordBatch {
@@ -73,28 +13,18 @@ function send(batch: RecordBatch, owned: boolean): RecordBatch {
 
 describe('record batches on the wire', () => {
   it('arrive with the same names, types, nullability, values and null counts (property)', () => {
-    const arb = fc.integer({ min: 0, max: 30 }).chain((n) =>
-      fc.record({
-        cols: fc.tuple(...columns.map(([, , gen]) => fc.array(gen, { minLength: n, maxLength: n }))),
-        slice: fc.tuple(fc.nat({ max: n }), fc.nat({ max: n })),
-        owned: fc.boolean(),
-      }),
-    );
+    const arb = fc.integer({ min: 0, max: 30 }).chain((n) => fc.record({ full: flatBatch(n), slice: fc.tuple(fc.nat({ max: n }), fc.nat({ max: n })), owned: fc.boolean() }));
     fc.assert(
-      fc.property(arb, ({ cols, slice, owned }) => {
-        const full = batchOf(
-          cols.map((values, i) => vectorFromArray(values as unknown[], columns[i]![1])),
-          columns.map(([name]) => name),
-        );
+      fc.property(arb, ({ full, slice, owned }) => {
         const [a, b] = [Math.min(...slice), Math.max(...slice)];
         const batch = a === 0 && b === full.numRows ? full : full.slice(a, b);
         const expected = rowsOf(batch);
-        const nulls = batch.schema.fields.map((_, c) => batch.getChildAt(c)!.nullCount);
+        const nulls = nullCounts(batch);
         expect(wireable(batch)).toBe(true);
         const got = send(batch, owned);
         expect(got.schema.fields.map((f) => [f.name, String(f.type), f.nullable])).toEqual(batch.schema.fields.map((f) => [f.name, String(f.type), f.nullable]));
         expect(rowsOf(got)).toEqual(expected);
-        expect(got.schema.fields.map((_, c) => got.getChildAt(c)!.nullCount)).toEqual(nulls);
+        expect(nullCounts(got)).toEqual(nulls);
       }),
       { numRuns: 150 },
     );

@@ -1,64 +1,9 @@
-import {
-  Bool,
-  Date_,
-  DateUnit,
-  Decimal,
-  Dictionary,
-  Field,
-  FixedSizeBinary,
-  Float32,
-  Float64,
-  Int16,
-  Int32,
-  Int64,
-  LargeUtf8,
-  List,
-  RecordBatch,
-  Schema,
-  Struct,
-  TimestampMicrosecond,
-  Uint8,
-  Utf8,
-  makeData,
-  vectorFromArray,
-  type DataType,
-  type Vector,
-} from 'apache-arrow';
+import { Decimal, Dictionary, Field, FixedSizeBinary, Int32, LargeUtf8, List, RecordBatch, Schema, Struct, Utf8, Bool, makeData, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scatterBatch } from '../../../../src/iceberg/write/scatter.js';
 import { takeRows } from '../../../../src/iceberg/write/take.js';
-
-const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
-
-/** Column generators for every type the scatter covers, each with nulls. */
-const columns: [string, DataType, fc.Arbitrary<unknown>][] = [
-  ['i16', new Int16(), maybe(fc.integer({ min: -32768, max: 32767 }))],
-  ['i32', new Int32(), maybe(fc.integer())],
-  ['i64', new Int64(), maybe(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }))],
-  ['u8', new Uint8(), maybe(fc.integer({ min: 0, max: 255 }))],
-  ['f32', new Float32(), maybe(fc.float({ noNaN: true }))],
-  ['f64', new Float64(), maybe(fc.double())],
-  ['bool', new Bool(), maybe(fc.boolean())],
-  ['utf8', new Utf8(), maybe(fc.oneof(fc.string({ maxLength: 8 }), fc.string({ minLength: 33, maxLength: 60 })))],
-  ['date', new Date_(DateUnit.DAY), maybe(fc.integer({ min: -100_000, max: 100_000 }).map((d) => new Date(d * 86_400_000)))],
-  ['ts', new TimestampMicrosecond('UTC'), maybe(fc.integer({ min: 0, max: 2 ** 40 }))],
-  ['dict', new Dictionary(new Utf8(), new Int32()), maybe(fc.constantFrom('EUR', 'USD', 'THB', ''))],
-];
-
-function rowsOf(batch: RecordBatch): unknown[][] {
-  const out: unknown[][] = [];
-  for (let i = 0; i < batch.numRows; i++) {
-    out.push(
-      batch.schema.fields.map((_, c) => {
-        const v = batch.getChildAt(c)!.get(i) as unknown;
-        if (v instanceof Uint8Array || v instanceof Uint32Array) return [...v];
-        return v;
-      }),
-    );
-  }
-  return out;
-}
+import { batchOf, flatBatch, nullCounts, rowsOf } from '../../../helpers/arrow-batches.js';
 
 /** The reference: each group's rows gathered by index, in row order. */
 function expectMatchesTake(batch: RecordBatch, group: number[], groups: number) {
@@ -68,35 +13,18 @@ function expectMatchesTake(batch: RecordBatch, group: number[], groups: number) 
   const parts = scatterBatch(batch, gid, counts);
   expect(parts).toBeDefined();
   for (let g = 0; g < groups; g++) {
-    const idx = Uint32Array.from(group.flatMap((x, i) => (x === g ? [i] : [])));
-    const expected = takeRows(batch, idx);
+    const expected = takeRows(batch, Uint32Array.from(group.flatMap((x, i) => (x === g ? [i] : []))));
     expect(parts![g]!.numRows).toBe(counts[g]);
     expect(rowsOf(parts![g]!)).toEqual(rowsOf(expected));
-    for (let c = 0; c < batch.numCols; c++) expect(parts![g]!.getChildAt(c)!.nullCount).toBe(expected.getChildAt(c)!.nullCount);
+    expect(nullCounts(parts![g]!)).toEqual(nullCounts(expected));
   }
-}
-
-function batchOf(vectors: Vector[], names: string[]): RecordBatch {
-  const fields = vectors.map((v, i) => new Field(names[i]!, v.type, true));
-  const data = makeData({ type: new Struct(fields), length: vectors[0]!.length, nullCount: 0, children: vectors.map((v) => v.data[0]!) });
-  return new RecordBatch(new Schema(fields), data);
 }
 
 describe('scatterBatch', () => {
   it('gives each group exactly the rows take() gathers, in order, for every covered type (property)', () => {
-    const arb = fc.integer({ min: 0, max: 40 }).chain((n) =>
-      fc.record({
-        cols: fc.tuple(...columns.map(([, , gen]) => fc.array(gen, { minLength: n, maxLength: n }))),
-        groups: fc.integer({ min: 1, max: 6 }),
-        seed: fc.array(fc.nat(), { minLength: n, maxLength: n }),
-      }),
-    );
+    const arb = fc.integer({ min: 0, max: 40 }).chain((n) => fc.record({ batch: flatBatch(n), groups: fc.integer({ min: 1, max: 6 }), seed: fc.array(fc.nat(), { minLength: n, maxLength: n }) }));
     fc.assert(
-      fc.property(arb, ({ cols, groups, seed }) => {
-        const vectors = cols.map((values, i) => vectorFromArray(values as unknown[], columns[i]![1]));
-        const batch = batchOf(vectors, columns.map(([n]) => n));
-        expectMatchesTake(batch, seed.map((s) => s % groups), groups);
-      }),
+      fc.property(arb, ({ batch, groups, seed }) => expectMatchesTake(batch, seed.map((s) => s % groups), groups)),
       { numRuns: 150 },
     );
   });
