@@ -11,30 +11,56 @@ import { arrowToRows } from '../formats/arrow/arrow-to-rows.js';
 import { rowsToArrow } from '../formats/arrow/rows-to-arrow.js';
 import type { CompressionCodecName } from '../formats/compression/codec.js';
 import type { ParquetWriteOptions } from '../formats/parquet/write/options.js';
+import { DictionaryHints } from '../formats/parquet/write/dictionary.js';
 import { ParquetWriter } from '../formats/parquet/write/writer.js';
 import type { Schema } from '../iceberg/spec/schema.js';
 import { typeToString } from '../iceberg/spec/types.js';
-import { dictionaryEncodeForSplit } from '../iceberg/write/dictionary-encode.js';
+import { scatterBatch } from '../iceberg/write/scatter.js';
 import { ChunkQueue } from '../io/chunk-queue.js';
 import type { FileIO, FileStat } from '../io/file-io.js';
 import { hiveSegment } from './layout.js';
+import { SplitEncoder, type Partitioner } from './silver-partition.js';
 import type { SilverFile } from './silver.js';
 
-/** Bytes a file's upload queue holds before the writer waits for the store. */
-export const SILVER_UPLOAD_QUEUE_BYTES = 1024 * 1024;
+/**
+ * Bytes a file's upload queue holds before the writer waits for the store.
+ * A file's output arrives a row group at a time (one chunk), so this keeps
+ * about one row group per open file between the writer and the store, however
+ * slow the store is.
+ */
+export const SILVER_UPLOAD_QUEUE_BYTES = 256 * 1024;
 /**
  * Unflushed Parquet bytes all open files of one write may hold together.
  * Data spread over many partitions keeps many files open; past this budget
  * the largest open row groups are cut early (smaller row groups, bounded memory).
  */
-export const SILVER_BUFFER_BUDGET_BYTES = 64 * 1024 * 1024;
+export const SILVER_BUFFER_BUDGET_BYTES = 48 * 1024 * 1024;
 
-/** The partition values of one row. */
 /**
- * Partition values of rows: bound once per batch, it returns the values of
- * one row, in `partitionBy` order.
+ * Queue a writer's output as one chunk: a row group comes as a header and a
+ * body per page, and each chunk would be its own write to the store.
  */
-export type Partitioner = (batch: RecordBatch) => (row: number) => readonly string[];
+async function pushAll(queue: ChunkQueue, chunks: readonly Uint8Array[]): Promise<void> {
+  if (chunks.length === 0) return;
+  if (chunks.length === 1) return queue.push(chunks[0]!);
+  let n = 0;
+  for (const c of chunks) n += c.byteLength;
+  const out = new Uint8Array(n);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.byteLength;
+  }
+  return queue.push(out);
+}
+
+/** The row indexes of each group, in order. */
+function rowsByGroup(group: Int32Array, counts: Int32Array): Int32Array[] {
+  const rows = Array.from(counts, (c) => new Int32Array(c));
+  const at = new Int32Array(counts.length);
+  for (let i = 0; i < group.length; i++) rows[group[i]!]![at[group[i]!]!++] = i;
+  return rows;
+}
 
 /** Bytes of Arrow buffers a table holds. */
 export function arrowBytes(table: ArrowTable): number {
@@ -83,7 +109,12 @@ interface OpenFile {
 /** The partitioned Parquet files of one silver write. */
 export class FileSink {
   readonly #open = new Map<string, OpenFile>();
+  /** One write's files share what their column chunks learned about dictionary encoding. */
+  readonly #hints: DictionaryHints;
+  readonly #encoder = new SplitEncoder();
   readonly #files: SilverFile[] = [];
+  /** Files whose last bytes are queued (their uploads may still be running), in order. */
+  readonly #sealed: OpenFile[] = [];
   readonly #prefix = crypto.randomUUID();
   #counter = 0;
 
@@ -97,7 +128,9 @@ export class FileSink {
     private readonly partitionOf: Partitioner,
     private readonly parquet: Omit<ParquetWriteOptions, 'codec'>,
     private readonly budgetBytes: number = SILVER_BUFFER_BUDGET_BYTES,
-  ) {}
+  ) {
+    this.#hints = parquet.dictionaryHints ?? new DictionaryHints();
+  }
 
   /** Unflushed Parquet bytes of the open files. */
   get bufferedBytes(): number {
@@ -108,25 +141,20 @@ export class FileSink {
 
   /** Write one batch (already in the dataset's schema) into the files of its partitions. */
   async add(batch: RecordBatch): Promise<void> {
-    const groups = new Map<string, { partition: Record<string, string>; rows: number[] }>();
-    const valuesOf = this.partitionOf(batch);
-    for (let i = 0; i < batch.numRows; i++) {
-      const values = valuesOf(i);
-      const key = values.length === 1 ? values[0]! : values.join('\u0000');
-      let g = groups.get(key);
-      if (g === undefined) groups.set(key, (g = { partition: Object.fromEntries(this.partitionBy.map((c, k) => [c, values[k]!])), rows: [] }));
-      g.rows.push(i);
-    }
-    // Splitting reads every column in partition order; repetitive strings are cheaper to read as dictionary keys.
-    const source = groups.size > 1 ? dictionaryEncodeForSplit(batch) : batch;
-    for (const g of groups.values()) {
-      const key = JSON.stringify(g.partition);
-      const f = this.#openFile(key, g.partition);
-      // The Parquet writer reads a partition's rows in place: no copy of the batch per partition.
-      const whole = g.rows.length === batch.numRows;
-      for (const bytes of await f.writer.write(source, whole ? {} : { rows: Int32Array.from(g.rows) })) await f.queue.push(bytes);
-      f.rows += g.rows.length;
-      if (f.writer.bytesWritten + f.writer.bufferedBytes >= this.targetBytes) await this.#finish(key);
+    if (batch.numRows === 0) return;
+    const { group, counts, values } = this.partitionOf(batch);
+    // One batch per partition, scattered in one sequential pass per column;
+    // batches the scatter does not cover (nested columns) are read in place through row indexes.
+    const parts = values.length === 1 ? [batch] : scatterBatch(this.#encoder.encode(batch), group, counts);
+    const rows = parts === undefined ? rowsByGroup(group, counts) : undefined;
+    for (let g = 0; g < values.length; g++) {
+      const partition = Object.fromEntries(this.partitionBy.map((c, k) => [c, values[g]![k]!]));
+      const key = JSON.stringify(partition);
+      const f = this.#openFile(key, partition);
+      const written = parts === undefined ? await f.writer.write(batch, { rows: rows![g]! }) : await f.writer.write(parts[g]!);
+      await pushAll(f.queue, written);
+      f.rows += counts[g]!;
+      if (f.writer.bytesWritten + f.writer.bufferedBytes >= this.targetBytes) await this.#seal(key);
     }
     if (this.bufferedBytes > this.budgetBytes) await this.#relieve();
   }
@@ -137,7 +165,7 @@ export class FileSink {
     let total = open.reduce((n, o) => n + o.bytes, 0);
     for (const { f, bytes } of open) {
       if (total <= this.budgetBytes / 2) break;
-      for (const chunk of await f.writer.flush()) await f.queue.push(chunk);
+      await pushAll(f.queue, await f.writer.flush());
       total -= bytes;
     }
   }
@@ -150,25 +178,33 @@ export class FileSink {
     const queue = new ChunkQueue(SILVER_UPLOAD_QUEUE_BYTES);
     const done = this.io.createIfAbsent(`${this.dir}${rel}`, queue);
     done.catch(() => undefined);
-    f = { rel, partition, writer: new ParquetWriter(this.schema, { ...this.parquet, codec: this.codec }), queue, done, rows: 0 };
+    f = { rel, partition, writer: new ParquetWriter(this.schema, { ...this.parquet, codec: this.codec, dictionaryHints: this.#hints }), queue, done, rows: 0 };
     this.#open.set(key, f);
     return f;
   }
 
-  async #finish(key: string): Promise<void> {
+  /**
+   * Close a file's writer and queue its last bytes. Its upload (and fsync)
+   * completes in the background while the other files go on; {@link finish}
+   * waits for all of them.
+   */
+  async #seal(key: string): Promise<void> {
     const f = this.#open.get(key)!;
     this.#open.delete(key);
+    this.#sealed.push(f);
     const { chunks, fileSize } = await f.writer.finish();
-    for (const c of chunks) await f.queue.push(c);
+    await pushAll(f.queue, chunks);
     f.queue.close();
-    await f.done;
     this.#files.push({ path: f.rel, partition: f.partition, rows: f.rows, size: fileSize });
   }
 
-  /** Close every open file; the files written, ready to commit. */
+  /** Close every open file and wait for every upload; the files written, ready to commit. */
   async finish(): Promise<SilverFile[]> {
     try {
-      for (const key of [...this.#open.keys()]) await this.#finish(key);
+      for (const key of [...this.#open.keys()]) await this.#seal(key);
+      const results = await Promise.allSettled(this.#sealed.map((f) => f.done));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
       return this.#files;
     } catch (e) {
       await this.abort(e);
@@ -178,11 +214,12 @@ export class FileSink {
 
   /** Stop: open uploads fail (nothing published), finished files are deleted. */
   async abort(error: unknown): Promise<void> {
-    const open = [...this.#open.values()];
+    const started = [...this.#open.values(), ...this.#sealed];
     this.#open.clear();
-    for (const f of open) f.queue.fail(error);
-    await Promise.allSettled(open.map((f) => f.done));
-    await this.io.deleteMany(this.#files.map((f) => `${this.dir}${f.path}`)).catch(() => undefined);
+    this.#sealed.length = 0;
+    for (const f of started) f.queue.fail(error);
+    await Promise.allSettled(started.map((f) => f.done));
+    await this.io.deleteMany(started.map((f) => `${this.dir}${f.rel}`)).catch(() => undefined);
     this.#files.length = 0;
   }
 }

@@ -22,7 +22,8 @@ import { newSchema, schemaFromJson, schemaToJson, type Schema } from '../iceberg
 import { concatBytes, fromUtf8 } from '../internal/bytes.js';
 import type { FileIO } from '../io/file-io.js';
 import { isStreamingGate, type HookContext, type ProtectHook, type QualityGate, type QualityGateResult, type StreamingQualityGate } from './hooks.js';
-import { arrowBytes, conform, FileSink, QuarantineSink, schemaSignature, SILVER_BUFFER_BUDGET_BYTES, stripIds, type Partitioner } from './silver-sink.js';
+import { arrowBytes, conform, FileSink, QuarantineSink, schemaSignature, SILVER_BUFFER_BUDGET_BYTES, stripIds } from './silver-sink.js';
+import { combineCodes, constantCoder, dayCoder, textCoder, type ColumnCoder, type Partitioner } from './silver-partition.js';
 import { escapeSegment, hiveSegment, parseVersionName, versionName } from './layout.js';
 import { dedupByKey } from './standardize.js';
 import { arrowToRows } from '../formats/arrow/arrow-to-rows.js';
@@ -84,7 +85,7 @@ export interface SilverWriterOptions {
   /**
    * Unflushed Parquet bytes the open files of one write may hold together; past
    * it the largest open row groups are cut early. Data spread over many
-   * partitions keeps many files open at once. @default SILVER_BUFFER_BUDGET_BYTES (64 MiB)
+   * partitions keeps many files open at once. @default SILVER_BUFFER_BUDGET_BYTES (48 MiB)
    */
   bufferBudgetBytes?: number;
   now?: () => Date;
@@ -147,17 +148,6 @@ function checkDataset(name: string): void {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/.test(name) || name.includes('..')) {
     throw new ValidationError(`dataset name ${JSON.stringify(name)} is invalid; use letters, digits, '_', '-' and single '.' (e.g. sales.orders)`);
   }
-}
-
-function dateText(v: unknown, column: string, dayText: (ms: number) => string): string {
-  if (v === null || v === undefined) return '__HIVE_DEFAULT_PARTITION__';
-  if (v instanceof Date) return dayText(v.getTime());
-  if (typeof v === 'number') return dayText(v);
-  if (typeof v === 'bigint') return dayText(Number(v / 1000n));
-  const s = String(v);
-  const m = /^(\d{4}-\d{2}-\d{2})/.exec(s);
-  if (m === null) throw new ValidationError(`column ${column} holds ${JSON.stringify(s)}, which is not a date; standardize it first`, { context: { column } });
-  return m[1]!;
 }
 
 /**
@@ -453,34 +443,13 @@ export class SilverWriter {
       if (c !== 'domain' && c !== 'date' && !names.includes(c)) throw new ValidationError(`silver partition column ${c} is not in the data`);
     }
     if (options.dateColumn !== undefined && !names.includes(options.dateColumn)) throw new ValidationError(`date column ${options.dateColumn} is not in the data`);
-    const partitionBy = this.#partitionBy;
-    const days = new Map<number, string>(); // day number → 'YYYY-MM-DD', shared by every batch
-    const dayText = (ms: number): string => {
-      const day = Math.floor(ms / 86_400_000);
-      let text = days.get(day);
-      if (text === undefined) days.set(day, (text = new Date(day * 86_400_000).toISOString().slice(0, 10)));
-      return text;
-    };
-    return (batch) => {
-      const readers = partitionBy.map((c): ((row: number) => string) => {
-        if (c === 'domain' && options.domain !== undefined) {
-          const domain = options.domain;
-          return () => domain;
-        }
-        if (c === 'date' && options.date !== undefined) {
-          const date = options.date;
-          return () => date;
-        }
-        const col = c === 'date' ? (options.dateColumn ?? 'date') : c;
-        const vector = batch.getChild(col);
-        if (c === 'date') return (row) => dateText(vector?.get(row), col, dayText);
-        return (row) => {
-          const v = vector?.get(row) as unknown;
-          return v === null || v === undefined ? '__HIVE_DEFAULT_PARTITION__' : String(v);
-        };
-      });
-      return (row) => readers.map((r) => r(row));
-    };
+    const coders = this.#partitionBy.map((c): ColumnCoder => {
+      if (c === 'domain' && options.domain !== undefined) return constantCoder(options.domain);
+      if (c === 'date' && options.date !== undefined) return constantCoder(options.date);
+      if (c === 'date') return dayCoder(options.dateColumn ?? 'date');
+      return textCoder(c);
+    });
+    return (batch) => combineCodes(coders.map((code) => code(batch)), batch.numRows);
   }
 
   async #commit(dataset: string, files: SilverFile[], schema: Schema, options: Pick<SilverWriteOptions, 'batchId' | 'mode'>): Promise<{ version: number; duplicate: boolean }> {

@@ -12,7 +12,7 @@
  */
 import type { Compressor } from '../../compression/codec.js';
 import { ByteBuffer, IntBuffer } from './buffer.js';
-import { BytesDictionary } from './dictionary.js';
+import { BytesDictionary, type DictionaryHints } from './dictionary.js';
 import { dataPageHeader, dictionaryPageHeader, Encoding, PhysicalType } from './format.js';
 import { bitWidth, encodeConstantLevels, encodeHybrid, encodeLevels } from './rle.js';
 import type { LeafColumn } from './schema.js';
@@ -27,6 +27,8 @@ export interface ColumnWriterOptions {
   dictSizeBytes: number;
   /** Use RLE_DICTIONARY for byte arrays. */
   dictionary: boolean;
+  /** Learned across chunks: whether this column's chunks should try the dictionary at all. */
+  hints?: DictionaryHints;
   /** Cut a page after this many level entries even below the page size. */
   pageRowLimit?: number;
   compressor: Compressor;
@@ -96,9 +98,16 @@ export class ColumnChunkWriter {
   private trues = 0;
   private falses = 0;
 
+  /** Dotted column path: the key of {@link ColumnWriterOptions.hints}. */
+  private readonly column: string;
+  private readonly retry: boolean;
+
   constructor(readonly leaf: LeafColumn, private readonly opts: ColumnWriterOptions) {
     this.stats = new ChunkStats(leaf.sort);
-    this.dictMode = opts.dictionary && leaf.physical === PhysicalType.BYTE_ARRAY;
+    this.column = leaf.path.join('.');
+    this.dictMode = opts.dictionary && leaf.physical === PhysicalType.BYTE_ARRAY && (opts.hints?.tryDictionary(this.column) ?? true);
+    // A chunk told to try while the column is judged distinct is a retry: it goes on until it decides for itself.
+    this.retry = this.dictMode && (opts.hints?.distinct(this.column) ?? false);
     if (this.dictMode) this.dict = new BytesDictionary();
   }
 
@@ -171,8 +180,9 @@ export class ColumnChunkWriter {
       if (v.sel === null) bytes += v.offsets[v1]! - v.offsets[v0]!;
       else for (let i = v0; i < v1; i++) bytes += v.offsets[v.sel[i]! + 1]! - v.offsets[v.sel[i]!]!;
       this.plainEstimate += bytes;
-      // Mostly distinct values: give the dictionary up now rather than after a page of hashing.
-      if (this.dictDataPages === 0 && this.idx.length >= EARLY_DROP_MIN_VALUES && dict.size > this.idx.length * EARLY_DROP_DISTINCT_RATIO) {
+      // Mostly distinct values: give the dictionary up now rather than after a page of hashing
+      // (or once other chunks of the column, started at the same time, found so).
+      if (this.dictDataPages === 0 && ((this.idx.length >= EARLY_DROP_MIN_VALUES && dict.size > this.idx.length * EARLY_DROP_DISTINCT_RATIO) || (!this.retry && this.opts.hints?.distinct(this.column) === true))) {
         this.dropDictionary();
         return;
       }
@@ -240,6 +250,8 @@ export class ColumnChunkWriter {
   private dropDictionary(): void {
     const dict = this.dict!;
     const idx = this.idx;
+    // Only a chunk that saw enough values tells something about the column.
+    if (idx.length >= EARLY_DROP_MIN_VALUES) this.opts.hints?.dropped(this.column);
     const src = dict.plain.bytes;
     const offsets = new Int32Array(idx.length + 1);
     const parts = new ByteBuffer(this.plainEstimate);
@@ -326,6 +338,7 @@ export class ColumnChunkWriter {
     this.cutPage();
     const dict = this.dict;
     if (dict !== undefined && this.dictDataPages > 0) {
+      if (this.numValues >= EARLY_DROP_MIN_VALUES) this.opts.hints?.kept(this.column);
       let lo = 0;
       let hi = 0;
       const b = dict.plain.bytes;

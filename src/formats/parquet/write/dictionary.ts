@@ -5,6 +5,7 @@
  * open-addressing table; entries are copied into the dictionary's own buffer
  * so it outlives the batches it was built from.
  */
+import { ValidationError } from '../../../errors.js';
 import { ByteBuffer, type IntBuffer } from './buffer.js';
 
 /** murmur3-style hash of `data[s, e)`, read as little-endian words through `dv`. */
@@ -33,7 +34,7 @@ function hashBytes(dv: DataView, data: Uint8Array, s: number, e: number): number
 /** Byte-array dictionary with its PLAIN encoding built as entries arrive. */
 export class BytesDictionary {
   /** PLAIN encoding of the entries (4-byte length + bytes each): the dictionary page body. */
-  readonly plain = new ByteBuffer(1 << 16);
+  readonly plain = new ByteBuffer(1 << 12);
   size = 0;
   /** Start of each entry's bytes in `plain` (after its length prefix). */
   private start = new Int32Array(1024);
@@ -162,5 +163,75 @@ export class BytesDictionary {
       while (this.slots[q] !== 0) q = (q + 1) & this.mask;
       this.slots[q] = d + 1;
     }
+  }
+}
+
+/** Column chunks of a column that must give their dictionary up before new chunks of it start in PLAIN. */
+export const DEFAULT_DICTIONARY_HINT_DROPS = 2;
+/** While a column starts in PLAIN, every this-many-th new chunk tries the dictionary again. */
+export const DICTIONARY_HINT_RETRY_EVERY = 16;
+
+/**
+ * What the column writers have learned about dictionary encoding, per
+ * column: how many column chunks in a row gave their dictionary up before
+ * writing a dictionary-encoded page (the values were mostly distinct). Every
+ * new column chunk of a byte-array column otherwise hashes its first values
+ * again just to find that out; once `drops` chunks of a column in a row gave
+ * up, new chunks of it start in PLAIN. Every
+ * {@link DICTIONARY_HINT_RETRY_EVERY}-th such chunk still tries, and a chunk
+ * that keeps its dictionary clears the column's count, so a column whose
+ * values turn repetitive gets its dictionary back.
+ *
+ * A {@link ParquetWriter} keeps one across its own row groups. Writers of the
+ * same schema may share one (`ParquetWriteOptions.dictionaryHints`), as the
+ * files of a partitioned write do: then what one file learned spares the
+ * others. Hints change how pages are encoded, never the values.
+ *
+ * @example
+ * ```ts
+ * const hints = new DictionaryHints();
+ * const writers = partitions.map(() => new ParquetWriter(schema, { dictionaryHints: hints }));
+ * ```
+ */
+export class DictionaryHints {
+  readonly #drops = new Map<string, number>();
+  readonly #skipped = new Map<string, number>();
+
+  /** @param drops chunks in a row that must drop their dictionary before new chunks skip it. @default DEFAULT_DICTIONARY_HINT_DROPS */
+  constructor(readonly drops: number = DEFAULT_DICTIONARY_HINT_DROPS) {
+    if (!Number.isSafeInteger(drops) || drops < 1) throw new ValidationError(`DictionaryHints: drops must be a positive integer, got ${drops}`);
+  }
+
+  /** Whether enough chunks of `column` in a row dropped their dictionary to judge its values distinct. */
+  distinct(column: string): boolean {
+    return (this.#drops.get(column) ?? 0) >= this.drops;
+  }
+
+  /**
+   * Whether a new chunk of `column` (its dotted path) should try dictionary
+   * encoding. Chunks that started trying before the column was judged
+   * distinct give up as soon as it is (unless they are a retry).
+   */
+  tryDictionary(column: string): boolean {
+    if (!this.distinct(column)) return true;
+    const skipped = (this.#skipped.get(column) ?? 0) + 1;
+    this.#skipped.set(column, skipped % DICTIONARY_HINT_RETRY_EVERY);
+    return skipped % DICTIONARY_HINT_RETRY_EVERY === 0;
+  }
+
+  /** A chunk of `column` gave its dictionary up before writing a dictionary-encoded page. */
+  dropped(column: string): void {
+    this.#drops.set(column, (this.#drops.get(column) ?? 0) + 1);
+  }
+
+  /** A chunk of `column` wrote dictionary-encoded pages. */
+  kept(column: string): void {
+    this.#drops.delete(column);
+    this.#skipped.delete(column);
+  }
+
+  /** Chunks of `column` that dropped their dictionary since one last kept it. */
+  dropsOf(column: string): number {
+    return this.#drops.get(column) ?? 0;
   }
 }

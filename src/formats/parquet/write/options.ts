@@ -5,6 +5,7 @@
 import { ValidationError } from '../../../errors.js';
 import { DEFAULT_METRICS_MODE, parseMetricsMode, type MetricsMode } from '../../../iceberg/metrics.js';
 import { parseCompressionCodec, type CompressionCodecName } from '../../compression/codec.js';
+import { DictionaryHints } from './dictionary.js';
 
 /** Default codec (`write.parquet.compression-codec`), as in Iceberg 1.4+. */
 export const DEFAULT_PARQUET_COMPRESSION_CODEC: CompressionCodecName = 'zstd';
@@ -41,6 +42,14 @@ export interface ParquetWriteOptions {
   dictSizeBytes?: number;
   /** Dictionary-encode strings and binary; default true. */
   dictionary?: boolean;
+  /**
+   * Which columns' new column chunks skip the dictionary because earlier chunks
+   * found their values mostly distinct (see {@link DictionaryHints}). Default: a
+   * fresh one per writer, kept across its row groups. Pass one object to the
+   * writers of a partitioned write (same schema) so they learn together; it
+   * changes page encodings only, never the values read back.
+   */
+  dictionaryHints?: DictionaryHints;
   metrics?: MetricsConfig;
   /** Extra footer key/value metadata. */
   keyValueMetadata?: Readonly<Record<string, string>>;
@@ -118,6 +127,7 @@ export interface ResolvedParquetOptions {
   pageRowLimit: number | undefined;
   dictSizeBytes: number;
   dictionary: boolean;
+  dictionaryHints: DictionaryHints;
   defaultMetricsMode: MetricsMode;
   columnMetricsModes: ReadonlyMap<string, MetricsMode>;
   keyValueMetadata: ReadonlyMap<string, string>;
@@ -139,6 +149,7 @@ export function resolveParquetOptions(o: ParquetWriteOptions): ResolvedParquetOp
     pageRowLimit: o.pageRowLimit === undefined ? undefined : size('pageRowLimit', o.pageRowLimit, 1),
     dictSizeBytes: size('dictSizeBytes', o.dictSizeBytes, DEFAULT_DICT_SIZE_BYTES),
     dictionary: o.dictionary ?? true,
+    dictionaryHints: o.dictionaryHints ?? new DictionaryHints(),
     defaultMetricsMode: o.metrics?.default ?? DEFAULT_METRICS_MODE,
     columnMetricsModes: new Map(Object.entries(o.metrics?.columns ?? {})),
     keyValueMetadata: new Map(Object.entries(o.keyValueMetadata ?? {})),

@@ -217,6 +217,7 @@ export class ParquetWriter {
           pageSizeBytes: this.opts.pageSizeBytes,
           dictSizeBytes: this.opts.dictSizeBytes,
           dictionary: this.opts.dictionary,
+          hints: this.opts.dictionaryHints,
           ...(this.opts.pageRowLimit === undefined ? {} : { pageRowLimit: this.opts.pageRowLimit }),
           compressor: this.compressor!,
         }),
