@@ -28,6 +28,6 @@ export { writeDataFiles, DEFAULT_TARGET_FILE_SIZE_BYTES, type ArrowInput, type W
 export * from './manifest/index.js';
 export { rowsToArrow, arrowToRows, columnReader, icebergToArrowSchema, arrowToIcebergSchema } from '../formats/arrow/index.js';
 export { ParquetWriter, writeParquet, parquetWriteOptionsFromProperties } from '../formats/parquet/write/index.js';
-export { setDefaultParquetEncoderPool, defaultParquetEncoderPool, type ParquetEncoderPool, type ParquetFileEncoder } from '../formats/parquet/write/index.js';
+export { setDefaultParquetEncoderPool, defaultParquetEncoderPool, DictionaryHints, type ParquetEncoderPool, type ParquetFileEncoder } from '../formats/parquet/write/index.js';
 export { readParquet, readParquetFooter } from '../formats/parquet/read/index.js';
 export * from './operations/index.js';

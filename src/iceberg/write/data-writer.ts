@@ -11,6 +11,7 @@ import { ValidationError } from '../../errors.js';
 import { columnReader } from '../../formats/arrow/arrow-to-rows.js';
 import { parquetWriteOptionsFromProperties } from '../../formats/parquet/write/options.js';
 import { defaultParquetEncoderPool, type ParquetEncoderPool, type ParquetFileEncoder } from '../../formats/parquet/write/encoder-pool.js';
+import { DictionaryHints } from '../../formats/parquet/write/dictionary.js';
 import { ParquetWriter } from '../../formats/parquet/write/writer.js';
 import { ChunkQueue } from '../../io/chunk-queue.js';
 import type { FileIO, FileStat } from '../../io/file-io.js';
@@ -78,7 +79,8 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
   const spec = defaultSpec(metadata);
   const props = metadata.properties;
   const target = options.targetFileSizeBytes ?? positive(props['write.target-file-size-bytes']) ?? DEFAULT_TARGET_FILE_SIZE_BYTES;
-  const parquetOptions = parquetWriteOptionsFromProperties(props);
+  // The files of one write share what their column chunks learn about dictionaries.
+  const parquetOptions = { ...parquetWriteOptionsFromProperties(props), dictionaryHints: new DictionaryHints() };
   const dataDir = (props['write.data.path'] ?? `${metadata.location.replace(/\/+$/, '')}/data`).replace(/\/+$/, '');
   const prefix = `${options.filePrefix ?? '00000'}-${crypto.randomUUID()}`;
   const pool = options.encoders === false ? undefined : (options.encoders ?? defaultParquetEncoderPool());

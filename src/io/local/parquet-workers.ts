@@ -180,7 +180,9 @@ export class ParquetWorkerPool implements ParquetEncoderPool {
     const lane = this.pick();
     if (lane === undefined) return undefined;
     const id = this.nextId++;
-    void lane.request({ op: 'open', id, schema, options });
+    // Dictionary hints are an object of this thread; the worker's writer keeps its own.
+    const { dictionaryHints: _, ...cloneable } = options;
+    void lane.request({ op: 'open', id, schema, options: cloneable });
     return new RemoteFile(lane, id, () => this.nextReq++);
   }
 

@@ -52,6 +52,7 @@ const pool = new ParquetWorkerPool({ threads: 2 });
 afterAll(() => pool.close());
 
 describe('ParquetWorkerPool', () => {
+  // Partitions of ~700 rows: below the 4,096 values a dictionary hint needs, so even page encodings match.
   it('writes byte-for-byte the files the calling thread writes, with the same metrics', async () => {
     const data = rowsToArrow(rows(5000), schema);
     const ioA = new MemoryFileIO();
