@@ -22,7 +22,7 @@ import { ValidationError } from '../errors.js';
 import { columnsOf, type Expr } from './expr/ast.js';
 import { evaluate } from './expr/eval.js';
 import { fastPass } from './expr/fast.js';
-import { decimal128At, int64At, validAt, vecOfData, type NumVec, type Vec } from './expr/vector.js';
+import { decimal128At, int64At, nullFree, validAt, vecOfData, type NumVec, type Vec } from './expr/vector.js';
 import { leaves, planRules, type PlannedRule } from './plan.js';
 import { NumMap } from './num-map.js';
 import { quarantineBatch, quarantineSchema } from './quarantine.js';
@@ -216,20 +216,26 @@ function sameColumnsOf(keys: string[], columns: string[]): boolean {
  */
 export function increasingAbove(v: NumVec, n: number, last: number): number | undefined {
   const nul = v.nul;
-  let prev = last;
-  if (v.i64) {
-    const { words: w, factor } = v.i64;
-    for (let i = 0; i < n; i++) {
-      const x = factor === 1 ? w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0) : int64At(w, factor, i);
-      if (!(x > prev) || nul[i] === 1) return undefined;
-      prev = x;
-    }
-    return prev;
+  // Any null makes the answer undefined: look for one first, so the loops need not.
+  if (!nullFree(nul)) for (let i = 0; i < n; i++) if (nul[i] === 1) return undefined;
+  return v.i64 ? int64IncreasingAbove(v.i64.words, v.i64.factor, n, last) : doublesIncreasingAbove(v.v, n, last);
+}
+
+function int64IncreasingAbove(w: Int32Array, factor: number, n: number, last: number): number | undefined {
+  let prev = last * 1; // a float64 from the start (see sumDecimal)
+  for (let i = 0; i < n; i++) {
+    const x = factor === 1 ? w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0) : int64At(w, factor, i);
+    if (!(x > prev)) return undefined;
+    prev = x;
   }
-  const vals = v.v;
+  return prev;
+}
+
+function doublesIncreasingAbove(vals: Float64Array, n: number, last: number): number | undefined {
+  let prev = last * 1;
   for (let i = 0; i < n; i++) {
     const x = vals[i]!;
-    if (!(x > prev) || nul[i] === 1) return undefined;
+    if (!(x > prev)) return undefined;
     prev = x;
   }
   return prev;
@@ -765,12 +771,20 @@ function accumulate(acc: Acc, fn: string, v: Vec, other: Vec | undefined, w: Int
  * from their words.
  */
 function sumInto(acc: Acc, v: NumVec, w: Int8Array | undefined, n: number): void {
+  // A range kernel over this decimal column already added every value from 0 (see Decimal128Words.sum):
+  // from a zero running sum, the same additions in the same order.
+  if (v.dec?.sum !== undefined && !w && acc.sum === 0 && nullFree(v.nul)) {
+    acc.n += n;
+    acc.sum = v.dec.sum;
+    return;
+  }
   // One small function per source keeps each loop's running sum an unboxed double.
   acc.n += countValid(v.nul, w, n);
   acc.sum = v.dec && !w ? sumDecimal(v.dec.words, v.dec.scale, v.nul, n, acc.sum) : v.i64 && !w ? sumInt64(v.i64.words, v.i64.factor, v.nul, n, acc.sum) : sumDoubles(v.v, v.nul, w, n, acc.sum);
 }
 
 function countValid(nul: Uint8Array, w: Int8Array | undefined, n: number): number {
+  if (!w && nullFree(nul)) return n;
   let c = 0;
   for (let i = 0; i < n; i++) if (nul[i] !== 1 && (!w || w[i] === 1)) c++;
   return c;
@@ -795,11 +809,24 @@ function sumInt64(words: Int32Array, factor: number, nul: Uint8Array, n: number,
  * the second loop goes through decimal128At. Same additions, same order.
  */
 function sumDecimal(words: Uint32Array, scale: number, nul: Uint8Array, n: number, sum: number): number {
+  if (nullFree(nul)) return sumDecimalAll(words, scale, nul, n, sum);
   let i = 0;
   // `* 1` makes the running sum a float64 from the start (a tagged parameter would keep it boxed).
   let s = sum * 1;
   for (; i < n; i++) {
     if (nul[i] === 1) continue;
+    const b = i * 4;
+    if ((words[b + 3]! | words[b + 2]!) !== 0) break;
+    s += (words[b]! + words[b + 1]! * 4294967296) / scale;
+  }
+  return i < n ? sumDecimalFrom(words, scale, nul, n, s, i) : s;
+}
+
+/** {@link sumDecimal} over a column without nulls. */
+function sumDecimalAll(words: Uint32Array, scale: number, nul: Uint8Array, n: number, sum: number): number {
+  let i = 0;
+  let s = sum * 1;
+  for (; i < n; i++) {
     const b = i * 4;
     if ((words[b + 3]! | words[b + 2]!) !== 0) break;
     s += (words[b]! + words[b + 1]! * 4294967296) / scale;

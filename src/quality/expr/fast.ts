@@ -11,7 +11,7 @@
 import type { Expr } from './ast.js';
 import { ByteDfa, compileByteRegex, type ByteRegex } from './byte-regex.js';
 import type { ColumnLookup } from './eval.js';
-import { decimal128At, int64At, type Decimal128Words, type Int64Words, type RawStrings } from './vector.js';
+import { decimal128At, int64At, nullFree, type Decimal128Words, type Int64Words, type RawStrings } from './vector.js';
 
 type Op = '<' | '<=' | '>' | '>=' | '=' | '!=';
 const OPS = new Set<string>(['<', '<=', '>', '>=', '=', '!=']);
@@ -109,62 +109,94 @@ function inRange(x: number, r: Range): boolean {
   return true;
 }
 
+/**
+ * Writes -1 over the null rows of a pass vector. The kernels below test every
+ * row, null or not (a null slot's value or bytes are harmless to test), then
+ * call this unless the column is {@link nullFree}, so their hot loops carry
+ * no null test.
+ */
+function markNulls(nul: Uint8Array, n: number, out: Int8Array): Int8Array {
+  if (!nullFree(nul)) for (let i = 0; i < n; i++) if (nul[i] === 1) out[i] = -1;
+  return out;
+}
+
 function rangePass(v: Float64Array, nul: Uint8Array, n: number, r: Range, out: Int8Array): Int8Array {
   const simple = r.eq.length === 0 && r.ne.length === 0;
-  const { lo, hi } = r;
-  if (simple && r.hasLo && r.hasHi && !r.loOpen && !r.hiOpen) {
-    for (let i = 0; i < n; i++) {
-      const x = v[i]!;
-      out[i] = nul[i] === 1 ? -1 : x >= lo && x <= hi ? 1 : 0;
-    }
-    return out;
+  if (simple && r.hasLo && r.hasHi && !r.loOpen && !r.hiOpen) closedRange(v, n, r.lo, r.hi, out);
+  else for (let i = 0; i < n; i++) out[i] = inRange(v[i]!, r) ? 1 : 0;
+  return markNulls(nul, n, out);
+}
+
+function closedRange(v: Float64Array, n: number, lo: number, hi: number, out: Int8Array): void {
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    out[i] = x >= lo && x <= hi ? 1 : 0;
   }
-  for (let i = 0; i < n; i++) out[i] = nul[i] === 1 ? -1 : inRange(v[i]!, r) ? 1 : 0;
-  return out;
 }
 
 /** {@link rangePass} over 64-bit integer words, converting each value as `NumVec.v` would. */
 function rangePassInt64(src: Int64Words, nul: Uint8Array, n: number, r: Range, out: Int8Array): Int8Array {
   const { words: w, factor } = src;
   const simple = r.eq.length === 0 && r.ne.length === 0;
-  const { lo, hi } = r;
-  if (simple && r.hasLo && r.hasHi && !r.loOpen && !r.hiOpen && factor === 1) {
-    for (let i = 0; i < n; i++) {
-      const x = w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0);
-      out[i] = nul[i] === 1 ? -1 : x >= lo && x <= hi ? 1 : 0;
-    }
-    return out;
+  if (simple && r.hasLo && r.hasHi && !r.loOpen && !r.hiOpen && factor === 1) closedRangeInt64(w, n, r.lo, r.hi, out);
+  else for (let i = 0; i < n; i++) out[i] = inRange(int64At(w, factor, i), r) ? 1 : 0;
+  return markNulls(nul, n, out);
+}
+
+function closedRangeInt64(w: Int32Array, n: number, lo: number, hi: number, out: Int8Array): void {
+  for (let i = 0; i < n; i++) {
+    const x = w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0);
+    out[i] = x >= lo && x <= hi ? 1 : 0;
   }
-  for (let i = 0; i < n; i++) out[i] = nul[i] === 1 ? -1 : inRange(int64At(w, factor, i), r) ? 1 : 0;
-  return out;
 }
 
 /** {@link rangePass} over 128-bit decimal words, converting each value as `NumVec.v` would. */
 function rangePassDecimal(src: Decimal128Words, nul: Uint8Array, n: number, r: Range, out: Int8Array): Int8Array {
   const { words: w, scale } = src;
   const simple = r.eq.length === 0 && r.ne.length === 0 && r.hasLo && r.hasHi && !r.loOpen && !r.hiOpen;
-  const from = simple ? decimalBetween(w, scale, nul, n, r.lo, r.hi, out) : 0;
-  for (let i = from; i < n; i++) out[i] = nul[i] === 1 ? -1 : inRange(decimal128At(w, scale, i), r) ? 1 : 0;
-  return out;
+  if (!simple) {
+    for (let i = 0; i < n; i++) out[i] = inRange(decimal128At(w, scale, i), r) ? 1 : 0;
+    return markNulls(nul, n, out);
+  }
+  // The fast loop stops at each value outside 0..2^64 (or a null slot's odd words); that row goes through decimal128At.
+  let s = 0;
+  let i = 0;
+  while (i < n) {
+    s = decimalBetween(w, scale, i, n, r.lo, r.hi, out, s);
+    i = decimalStop;
+    if (i < n) {
+      const x = decimal128At(w, scale, i);
+      out[i] = x >= r.lo && x <= r.hi ? 1 : 0;
+      s += x;
+      i++;
+    }
+  }
+  // Every value read, none null: the sum a mean or sum rule over this column needs (see Decimal128Words.sum).
+  if (nullFree(nul)) src.sum = s;
+  return markNulls(nul, n, out);
 }
+
+/** Where {@link decimalBetween} stopped: its second result, kept here so the kernel allocates nothing. */
+let decimalStop = 0;
 
 /**
  * `lo ≤ x ≤ hi` over decimals within 0..2^64 ({@link decimal128At} inlined, no
- * call in the loop, so `x` stays an unboxed double); returns the row it stopped
- * at (the first other value), or `n`.
+ * call in the loop, so `x` stays an unboxed double) from row `from`, and their
+ * running sum from `sum` in row order (the additions the engine's mean makes);
+ * stops at the first other value, leaving its row (or `n`) in {@link decimalStop}.
  */
-function decimalBetween(w: Uint32Array, scale: number, nul: Uint8Array, n: number, lo: number, hi: number, out: Int8Array): number {
-  for (let i = 0; i < n; i++) {
-    if (nul[i] === 1) {
-      out[i] = -1;
-      continue;
-    }
+function decimalBetween(w: Uint32Array, scale: number, from: number, n: number, lo: number, hi: number, out: Int8Array, sum: number): number {
+  let s = sum * 1; // a float64 from the start (a tagged parameter would stay boxed)
+  let i = from;
+  for (; i < n; i++) {
     const b = i * 4;
-    if ((w[b + 3]! | w[b + 2]!) !== 0) return i;
+    if ((w[b + 3]! | w[b + 2]!) !== 0) break;
     const x = (w[b]! + w[b + 1]! * 4294967296) / scale;
     out[i] = x >= lo && x <= hi ? 1 : 0;
+    s += x;
   }
-  return n;
+  decimalStop = i;
+  return s;
 }
 
 /** Whether bytes `[a, b)` are all ASCII (checked a 32-bit word at a time where aligned). */
@@ -185,16 +217,15 @@ export function isAscii(bytes: Uint8Array, a: number, b: number): boolean {
 
 function lengthPass(raw: RawStrings, n: number, r: Range, out: Int8Array): Int8Array {
   const { bytes, offsets, nul } = raw;
-  const ascii = isAscii(bytes, offsets[0]!, offsets[n]!);
   // Lengths are integers: open or fractional bounds become closed integer ones.
   const lo = !r.hasLo ? -Infinity : r.loOpen ? Math.floor(r.lo) + 1 : Math.ceil(r.lo);
   const hi = !r.hasHi ? Infinity : r.hiOpen ? Math.ceil(r.hi) - 1 : Math.floor(r.hi);
-  const simple = r.eq.length === 0 && r.ne.length === 0;
+  if (r.eq.length === 0 && r.ne.length === 0) {
+    if (byteLengthPass(offsets, n, lo, hi, out)) charLengthPass(bytes, offsets, n, lo, hi, out);
+    return markNulls(nul, n, out);
+  }
+  const ascii = isAscii(bytes, offsets[0]!, offsets[n]!);
   for (let i = 0; i < n; i++) {
-    if (nul[i] === 1) {
-      out[i] = -1;
-      continue;
-    }
     const a = offsets[i]!,
       b = offsets[i + 1]!;
     let len = b - a;
@@ -202,9 +233,45 @@ function lengthPass(raw: RawStrings, n: number, r: Range, out: Int8Array): Int8A
       len = 0;
       for (let k = a; k < b; k++) if ((bytes[k]! & 0xc0) !== 0x80) len++;
     }
-    out[i] = (simple ? len >= lo && len <= hi : inRange(len, r)) ? 1 : 0;
+    out[i] = inRange(len, r) ? 1 : 0;
   }
-  return out;
+  return markNulls(nul, n, out);
+}
+
+/**
+ * `lo ≤ length ≤ hi` decided from byte lengths alone where they settle it: a
+ * string of `b` UTF-8 bytes has between ⌈b/4⌉ and `b` characters. Rows they
+ * do not settle get 2; returns whether there were any.
+ */
+function byteLengthPass(offsets: Int32Array, n: number, lo: number, hi: number, out: Int8Array): boolean {
+  let unsure = 0;
+  let a = offsets[0]!;
+  for (let i = 0; i < n; i++) {
+    const b = offsets[i + 1]!;
+    const len = b - a;
+    const least = (len + 3) >> 2;
+    const v = len < lo || least > hi ? 0 : len <= hi && least >= lo ? 1 : 2;
+    out[i] = v;
+    unsure |= v;
+    a = b;
+  }
+  return (unsure & 2) !== 0;
+}
+
+/** Settles the rows {@link byteLengthPass} left at 2 by their character counts. */
+function charLengthPass(bytes: Uint8Array, offsets: Int32Array, n: number, lo: number, hi: number, out: Int8Array): void {
+  const ascii = isAscii(bytes, offsets[0]!, offsets[n]!);
+  for (let i = 0; i < n; i++) {
+    if (out[i] !== 2) continue;
+    const a = offsets[i]!,
+      b = offsets[i + 1]!;
+    let len = b - a;
+    if (!ascii) {
+      len = 0;
+      for (let k = a; k < b; k++) if ((bytes[k]! & 0xc0) !== 0x80) len++;
+    }
+    out[i] = len >= lo && len <= hi ? 1 : 0;
+  }
 }
 
 /** Set membership through the column's dictionary: each distinct value is tested once. */

@@ -27,6 +27,13 @@ export interface NumVec {
 export interface Decimal128Words {
   words: Uint32Array;
   scale: number;
+  /**
+   * The sum of every slot's value as a double, added in row order from 0,
+   * once a kernel that read them all has it (set only for a column without
+   * nulls whose values all lie within 0..2^64): a later mean or sum over the
+   * same column takes it instead of a second pass.
+   */
+  sum?: number;
 }
 
 /** The number a 128-bit decimal slot holds, as `NumVec.v` has it: the words of values within ±2^64 directly, others through {@link int128At}. */
@@ -92,58 +99,80 @@ export function dictionaryOf(raw: RawStrings): StringDictionary {
   const n = nul.length;
   const t = new DistinctTable();
   const ids = new Int32Array(n);
-  // Locals for the hot loop; refreshed after an insert (which may grow the arrays).
-  let { slots, mask, hashes, firstRow } = t;
-  for (let i = 0; i < n; i++) {
-    if (nul[i] === 1) {
-      ids[i] = -1;
-      continue;
-    }
-    const a = offsets[i]!,
-      b = offsets[i + 1]!;
-    const len = b - a;
-    // The tag identifies strings of up to 3 bytes exactly (bytes and length packed
-    // under the sign bit); longer ones by an FNV-1a hash (sign bit clear), checked byte by byte.
-    let tag: number;
-    if (len <= 3) {
-      let p = 0;
-      for (let k = a; k < b; k++) p = (p << 8) | bytes[k]!;
-      tag = 0x80000000 | (len << 24) | p;
-    } else {
-      let h = 0x811c9dc5;
-      for (let k = a; k < b; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
-      tag = h & 0x7fffffff;
-    }
-    let slot = slotOf(tag) & mask;
-    for (;;) {
-      const d = slots[slot]!;
-      if (d < 0) {
-        ids[i] = t.insert(i, tag, slot);
-        ({ slots, mask, hashes, firstRow } = t);
-        break;
-      }
-      if (hashes[d] === tag) {
-        if (tag < 0) {
-          ids[i] = d;
-          break;
-        }
-        const ra = offsets[firstRow[d]!]!;
-        if (offsets[firstRow[d]! + 1]! - ra === len) {
-          let k = 0;
-          while (k < len && bytes[ra + k] === bytes[a + k]) k++;
-          if (k === len) {
-            ids[i] = d;
-            break;
-          }
-        }
-      }
-      slot = (slot + 1) & mask;
-    }
-  }
+  const checkNulls = !nullFree(nul);
+  // In chunks: many short calls get the loop fully optimised early (a fresh process's first checks)
+  // instead of leaning on on-stack replacement inside one long call.
+  for (let from = 0; from < n; from += DICTIONARY_CHUNK) encodeRows(t, bytes, offsets, nul, checkNulls, from, Math.min(n, from + DICTIONARY_CHUNK), ids);
   const count = t.count;
+  const firstRow = t.firstRow;
   const values: string[] = new Array<string>(count);
   for (let d = 0; d < count; d++) values[d] = utf8At(bytes, offsets[firstRow[d]!]!, offsets[firstRow[d]! + 1]!);
   return { ids, values };
+}
+
+/** Rows per call of {@link encodeRows}. */
+const DICTIONARY_CHUNK = 1 << 16;
+
+/** Gives rows `[from, to)` their distinct indices in `ids`, adding new values to `t`. */
+function encodeRows(t: DistinctTable, bytes: Uint8Array, offsets: Int32Array, nul: Uint8Array, checkNulls: boolean, from: number, to: number, ids: Int32Array): void {
+  // Strings of up to 3 bytes starting at or before `last3` are read as one 3-byte load.
+  const last3 = bytes.length - 3;
+  // Locals for the hot loop; refreshed after an insert (which may grow the arrays).
+  let { slots, mask, firstRow } = t;
+  let a = offsets[from]!;
+  for (let i = from; i < to; i++) {
+    const b = offsets[i + 1]!;
+    if (checkNulls && nul[i] === 1) {
+      ids[i] = -1;
+      a = b;
+      continue;
+    }
+    const len = b - a;
+    // The tag identifies strings of up to 3 bytes exactly (bytes and length packed
+    // under the sign bit); longer ones by an FNV-1a hash (sign bit clear), checked byte by byte.
+    const tag = len <= 3 && a <= last3 ? 0x80000000 | (len << 24) | (((bytes[a]! << 16) | (bytes[a + 1]! << 8) | bytes[a + 2]!) >>> (24 - 8 * len)) : longTag(bytes, a, b);
+    let slot = slotOf(tag) & mask;
+    for (;;) {
+      // A slot's tag and value index side by side: both come from one read of the slot.
+      const d = slots[2 * slot + 1]! - 1;
+      if (d < 0) {
+        ids[i] = t.insert(i, tag, slot);
+        ({ slots, mask, firstRow } = t);
+        break;
+      }
+      if (slots[2 * slot] === tag && (tag < 0 || sameBytes(bytes, offsets, firstRow[d]!, a, len))) {
+        ids[i] = d;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    a = b;
+  }
+}
+
+/**
+ * The tag of bytes `[a, b)` other than a string of ≤ 3 bytes read at once:
+ * packed bytes when ≤ 3 (near the buffer's end), else an FNV-1a hash.
+ */
+function longTag(bytes: Uint8Array, a: number, b: number): number {
+  const len = b - a;
+  if (len <= 3) {
+    let p = 0;
+    for (let k = a; k < b; k++) p = (p << 8) | bytes[k]!;
+    return 0x80000000 | (len << 24) | p;
+  }
+  let h = 0x811c9dc5;
+  for (let k = a; k < b; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
+  return h & 0x7fffffff;
+}
+
+/** Whether row `row`'s bytes equal the `len` bytes at `a`. */
+function sameBytes(bytes: Uint8Array, offsets: Int32Array, row: number, a: number, len: number): boolean {
+  const ra = offsets[row]!;
+  if (offsets[row + 1]! - ra !== len) return false;
+  let k = 0;
+  while (k < len && bytes[ra + k] === bytes[a + k]) k++;
+  return k === len;
 }
 
 /** Spreads a tag's bits over the low ones (murmur3-style), for the slot index. */
@@ -154,19 +183,21 @@ function slotOf(tag: number): number {
 }
 
 /**
- * The open-addressing table behind {@link dictionaryOf}: slot → distinct
- * index, and per distinct value its hash and first row. It grows with the
- * distinct values (not the rows), so a repetitive column's stays in cache.
+ * The open-addressing table behind {@link dictionaryOf}: per slot its tag and
+ * distinct index + 1 (0: empty), and per distinct value its tag and first
+ * row. It grows with the distinct values (not the rows), so a repetitive
+ * column's stays in cache.
  */
 class DistinctTable {
   cap = 1024;
   mask = 1023;
-  slots = new Int32Array(1024).fill(-1);
+  /** `[tag, index + 1]` per slot. */
+  slots = new Int32Array(2 * 1024);
   firstRow = new Int32Array(256);
   hashes = new Int32Array(256);
   count = 0;
 
-  /** Adds row `i` (hash `h`, free slot `slot`) as a new distinct value and returns its index. */
+  /** Adds row `i` (tag `h`, free slot `slot`) as a new distinct value and returns its index. */
   insert(i: number, h: number, slot: number): number {
     const d = this.count++;
     if (d === this.firstRow.length) {
@@ -177,17 +208,19 @@ class DistinctTable {
       hs.set(this.hashes);
       this.hashes = hs;
     }
-    this.slots[slot] = d;
+    this.slots[2 * slot] = h;
+    this.slots[2 * slot + 1] = d + 1;
     this.firstRow[d] = i;
     this.hashes[d] = h;
     if (this.count * 2 > this.cap) {
       this.cap <<= 1;
       this.mask = this.cap - 1;
-      const slots = new Int32Array(this.cap).fill(-1);
+      const slots = new Int32Array(2 * this.cap);
       for (let j = 0; j < this.count; j++) {
         let s = slotOf(this.hashes[j]!) & this.mask;
-        while (slots[s]! >= 0) s = (s + 1) & this.mask;
-        slots[s] = j;
+        while (slots[2 * s + 1]! !== 0) s = (s + 1) & this.mask;
+        slots[2 * s] = this.hashes[j]!;
+        slots[2 * s + 1] = j + 1;
       }
       this.slots = slots;
     }
@@ -261,12 +294,26 @@ export function validAt(data: Data, i: number): boolean {
 
 /** All-zero mask shared by the columns without nulls (grown on demand, never written). */
 let noNulls = new Uint8Array(0);
+/** The buffers {@link noNulls} has had: a mask over one of them is known to hold no null. */
+const nullFreeBuffers = new WeakSet<ArrayBufferLike>();
+
+/**
+ * Whether `nul` is known to mark no null without reading it: it is the
+ * shared mask of a column without nulls. (False says nothing: the mask may
+ * still be all zeros.) Kernels use it to run a loop without the null test.
+ */
+export function nullFree(nul: Uint8Array): boolean {
+  return nullFreeBuffers.has(nul.buffer);
+}
 
 function nullMask(data: Data): Uint8Array {
   const n = data.length;
   const bm = data.nullBitmap;
   if (data.nullCount === 0 || bm === undefined || bm.length === 0) {
-    if (noNulls.length < n) noNulls = new Uint8Array(Math.max(n, 2 * noNulls.length));
+    if (noNulls.length < n) {
+      noNulls = new Uint8Array(Math.max(n, 2 * noNulls.length));
+      nullFreeBuffers.add(noNulls.buffer);
+    }
     return noNulls.subarray(0, n);
   }
   const out = new Uint8Array(n);
