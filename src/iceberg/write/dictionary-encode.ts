@@ -1,9 +1,11 @@
 /**
- * Dictionary-encode string columns before a batch is split into partitions.
+ * Dictionary-encode string columns before a batch is split into partitions
+ * by gathering (the row-index path, for batches the scatter in scatter.ts does
+ * not cover), and for silver partition routing.
  *
- * Splitting a batch by partition gathers every column in partition order: for
- * strings that is a random read of each value, which is memory-latency bound
- * and was the largest cost of a partitioned append. Encoding a string column
+ * Gathering a batch by partition reads every column in partition order: for
+ * strings that is a random read of each value, which is memory-latency bound.
+ * Encoding a string column
  * once, in order, turns it into 32-bit keys over a small dictionary; the split
  * then gathers only the keys, and the Parquet writer reads values from the
  * dictionary, which stays in cache. Columns whose values are mostly distinct

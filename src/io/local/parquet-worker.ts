@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { isLakeError } from '../../errors.js';
 import { batchFromWire, type WireBatch } from '../../formats/arrow/wire.js';
 import { loadCompressor } from '../../formats/compression/index.js';
@@ -43,7 +43,9 @@ if (port !== null) {
   // Load zstd (the default codec's WebAssembly) while the first batch is on its way.
   loadCompressor('zstd').catch(() => undefined);
   const writers = new Map<number, ParquetWriter>();
-  const reply = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+  // Replies go to the port the pool gave us, which it can also read synchronously.
+  const replies = (workerData as { replies?: MessagePort } | null)?.replies ?? port;
+  const reply = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => replies.postMessage(msg, transfer);
   port.on('message', (msg: WorkerRequest) => {
     if (msg.op === 'open') {
       writers.set(msg.id, new ParquetWriter(msg.schema, msg.options));
@@ -75,3 +77,4 @@ if (port !== null) {
     });
   });
 }
+

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import type { RecordBatch } from 'apache-arrow';
 import * as errors from '../../errors.js';
 import { batchToWire } from '../../formats/arrow/wire.js';
@@ -43,21 +43,31 @@ interface Pending {
   reject(e: unknown): void;
 }
 
-/** One worker thread and its outstanding requests. */
+/**
+ * One worker thread and its outstanding requests. Replies come back on a
+ * port of their own, which the pool also drains synchronously: a thread
+ * busy encoding files itself sees a worker's finished work (and gives it the
+ * next file) without first returning to the event loop.
+ */
 class Lane {
   readonly worker: Worker;
   readonly pending = new Map<number, Pending>();
   dead: unknown;
-  private refs = 0;
+  private readonly replies: MessagePort;
 
   constructor(url: URL, onDeath: (lane: Lane) => void) {
-    this.worker = url.pathname.endsWith('.ts') ? sourceWorker(url) : new Worker(url);
+    const { port1, port2 } = new MessageChannel();
+    const options = { workerData: { replies: port2 }, transferList: [port2] };
+    this.worker = url.pathname.endsWith('.ts') ? sourceWorker(url, options) : new Worker(url, options);
     this.worker.unref();
-    this.worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    this.replies = port1;
+    this.replies.on('message', (reply: WorkerReply) => this.settle(reply));
+    this.replies.unref();
     const die = (cause: unknown) => {
       if (this.dead !== undefined) return;
       this.dead = cause;
       onDeath(this);
+      this.replies.close();
       const err = new errors.IoError('a Parquet encoding worker thread stopped; the files it was encoding were abandoned; retry the write', { cause, retryable: true });
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
@@ -66,7 +76,11 @@ class Lane {
     this.worker.on('exit', (code) => die(new Error(`worker exited with code ${code}`)));
   }
 
+  /** Requests not answered yet (after taking in the replies that have arrived). */
   get load(): number {
+    if (this.dead === undefined) {
+      for (let m = receiveMessageOnPort(this.replies); m !== undefined; m = receiveMessageOnPort(this.replies)) this.settle(m.message as WorkerReply);
+    }
     return this.pending.size;
   }
 
@@ -74,8 +88,12 @@ class Lane {
     if (this.dead !== undefined) return Promise.reject(new errors.IoError('a Parquet encoding worker thread stopped; retry the write', { cause: this.dead, retryable: true }));
     return new Promise((resolve, reject) => {
       if ('req' in msg) {
+        // Outstanding requests keep the process alive; an idle pool does not.
+        if (this.pending.size === 0) {
+          this.worker.ref();
+          this.replies.ref();
+        }
         this.pending.set(msg.req, { resolve, reject });
-        if (this.refs++ === 0) this.worker.ref();
       }
       this.worker.postMessage(msg, transfer);
       if (!('req' in msg)) resolve({ ok: true, req: -1, chunks: [], bytesWritten: 0, bufferedBytes: 0 });
@@ -86,7 +104,10 @@ class Lane {
     const p = this.pending.get(reply.req);
     if (p === undefined) return;
     this.pending.delete(reply.req);
-    if (--this.refs === 0) this.worker.unref();
+    if (this.pending.size === 0) {
+      this.worker.unref();
+      this.replies.unref();
+    }
     if (reply.ok) p.resolve(reply);
     else p.reject(rebuildError(reply.error));
   }
@@ -97,10 +118,10 @@ class Lane {
  * the main thread's loader hooks to workers, so the worker registers tsx's
  * loader itself before it imports the script.
  */
-function sourceWorker(url: URL): Worker {
+function sourceWorker(url: URL, options: WorkerOptions): Worker {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { ...options, eval: true });
 }
 
 /** The worker's error as the same LakeError class (other errors as IoError). */
