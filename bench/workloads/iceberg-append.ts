@@ -251,7 +251,8 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
     const rssRatio = lkPeak / rawBytes;
     const growth = (name: string) => Math.max(...results.get(name)!.map((r) => r.maxRssBytes - r.rssBeforeBytes));
     const pyGrowth = growth(py);
-    const lkGrowth = Math.max(...lk.map((c) => growth(c.name)));
+    const lkGrowth = growth(subject);
+    const pooledGrowth = growth(candidates[2]!.name);
     const pooled = candidates[2]!.name;
     const pooledMs = median(results.get(pooled)!.map((r) => r.ms));
     const pyMs = median(results.get(py)!.map((r) => r.ms));
@@ -271,7 +272,7 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
           results.get(candidates[2]!.name)!.every((r) => r.core === true)
             ? 'pyiceberg computed day(ts) with its Rust extension pyiceberg-core'
             : 'pyiceberg-core (the Rust extension pyiceberg needs for partitioned appends) is not among the pinned test peers, so the pyiceberg script supplies day(ts) as the same vectorized arithmetic in pyarrow.compute (`days_between` from the epoch)',
-          `memory the lakekit append adds (peak RSS − RSS just before the append, worst run): ${mib(lkGrowth)} = ${(lkGrowth / rawBytes).toFixed(2)} × the raw Arrow data — target ≤ 3 ×: **${lkGrowth / rawBytes <= 3 ? 'met' : 'NOT met'}**`,
+          `memory the default lakekit append adds (peak RSS − RSS just before the append, worst run): ${mib(lkGrowth)} = ${(lkGrowth / rawBytes).toFixed(2)} × the raw Arrow data — target ≤ 3 ×: **${lkGrowth / rawBytes <= 3 ? 'met' : 'NOT met'}**; with worker threads (a second V8 isolate, batches in flight to it): ${mib(pooledGrowth)} (${(pooledGrowth / rawBytes).toFixed(2)} ×)`,
           `the whole lakekit process peaks at ${mib(lkPeak)} = ${rssRatio.toFixed(2)} × the raw data, counting Node with the tsx loader and the loaded input (${mib(before(subject))} before the append); peaks are Linux VmHWM of each process`,
           `pyiceberg, for comparison: peak RSS ${mib(peak(py))} (${(peak(py) / rawBytes).toFixed(2)} × the raw data), of which the append adds ≤ ${mib(pyGrowth)} (${(pyGrowth / rawBytes).toFixed(2)} ×)`,
           'the machine is a shared 2-core VM under load from other jobs: absolute times vary run to run; the ratio is the point',
