@@ -7,6 +7,7 @@ import {
   Binary,
   Bool,
   DateDay,
+  Decimal,
   Dictionary,
   Field,
   Float32,
@@ -83,3 +84,25 @@ export function rowsOf(batch: RecordBatch): unknown[][] {
 
 /** Null count of each column. */
 export const nullCounts = (batch: RecordBatch): number[] => batch.schema.fields.map((_, c) => batch.getChildAt(c)!.nullCount);
+
+/**
+ * A one-column batch `x` of decimal(38, `scale`) stored as 128-bit words (two's
+ * complement, little-endian), null where `xs` is null. `bitmapWithoutNulls`
+ * keeps a validity bitmap even when nothing is null (some writers do).
+ */
+export function decimal128Batch(xs: readonly (bigint | null)[], scale: number, bitmapWithoutNulls = false): RecordBatch {
+  const n = xs.length;
+  const words = new Uint32Array(n * 4);
+  const validity = new Uint8Array((n + 7) >> 3);
+  xs.forEach((x, i) => {
+    if (x === null) return;
+    validity[i >> 3]! |= 1 << (i & 7);
+    const u = BigInt.asUintN(128, x);
+    for (let j = 0; j < 4; j++) words[i * 4 + j] = Number((u >> BigInt(32 * j)) & 0xffffffffn);
+  });
+  const type = new Decimal(scale, 38, 128);
+  const nulls = xs.filter((x) => x === null).length;
+  const data = makeData({ type, length: n, data: words, nullBitmap: nulls > 0 || bitmapWithoutNulls ? validity : undefined, nullCount: nulls });
+  const field = new Field('x', type, true);
+  return new RecordBatch(new Schema([field]), makeData({ type: new Struct([field]), length: n, nullCount: 0, children: [data] }));
+}

@@ -4,7 +4,7 @@
  * and numeric uniqueness (typed hash map, sorted-batch shortcut) against a
  * row-at-a-time count, on random data with nulls, NaN, infinities and -0.
  */
-import { Decimal, Field, Float64, Int64, makeBuilder, RecordBatch, Schema, Struct, Table, TimestampMicrosecond, TimestampMillisecond, Utf8, makeData, type DataType } from 'apache-arrow';
+import { Field, Float64, Int64, makeBuilder, RecordBatch, Schema, Struct, Table, TimestampMicrosecond, TimestampMillisecond, Utf8, makeData, type DataType } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkQuality, type QualityRule } from '../../../src/quality/index.js';
@@ -14,6 +14,7 @@ import { evaluate } from '../../../src/quality/expr/eval.js';
 import { fastPass } from '../../../src/quality/expr/fast.js';
 import { dictionaryOf, vecOfData, type Vec } from '../../../src/quality/expr/vector.js';
 import { NumMap } from '../../../src/quality/num-map.js';
+import { decimal128Batch } from '../../helpers/arrow-batches.js';
 
 function dataOf(type: DataType, values: unknown[]) {
   const b = makeBuilder({ type, nullValues: [null, undefined] });
@@ -266,19 +267,7 @@ describe('fused row predicates', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(dec, { minLength: 1, maxLength: 60 }), fc.integer({ min: 0, max: 4 }), bounds, async (xs, scale, cmps) => {
         const n = xs.length;
-        const words = new Uint32Array(n * 4);
-        const validity = new Uint8Array((n + 7) >> 3);
-        xs.forEach((x, i) => {
-          if (x === null) return;
-          validity[i >> 3]! |= 1 << (i & 7);
-          const u = BigInt.asUintN(128, x);
-          for (let j = 0; j < 4; j++) words[i * 4 + j] = Number((u >> BigInt(32 * j)) & 0xffffffffn);
-        });
-        const type = new Decimal(scale, 38, 128);
-        const nulls = xs.filter((x) => x === null).length;
-        const data = makeData({ type, length: n, data: words, nullBitmap: validity, nullCount: nulls });
-        const field = new Field('x', type, true);
-        const batch = new RecordBatch(new Schema([field]), makeData({ type: new Struct([field]), length: n, nullCount: 0, children: [data] }));
+        const batch = decimal128Batch(xs, scale, true);
         const asDouble = (x: bigint) => Number(x) / 10 ** scale;
         const e = conj({ k: 'col', name: 'x' }, cmps);
         const expected = xs.map((x) => {

@@ -6,7 +6,7 @@
  * hundreds of distinct values, and the decimal range kernel's sum reused by
  * mean and sum (against the same rules checked without the range).
  */
-import { Decimal, Field, makeBuilder, makeData, RecordBatch, Schema, Struct, Table, Utf8, type DataType } from 'apache-arrow';
+import { Field, makeBuilder, makeData, RecordBatch, Schema, Struct, Table, Utf8, type DataType } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkQuality, type QualityRule } from '../../../src/quality/index.js';
@@ -15,6 +15,7 @@ import { ByteDfa, compileByteRegex } from '../../../src/quality/expr/byte-regex.
 import { evaluate } from '../../../src/quality/expr/eval.js';
 import { fastPass } from '../../../src/quality/expr/fast.js';
 import { dictionaryOf, nullFree, vecOfData, type Vec } from '../../../src/quality/expr/vector.js';
+import { decimal128Batch } from '../../helpers/arrow-batches.js';
 
 function batchOf(type: DataType, values: unknown[]): RecordBatch {
   const b = makeBuilder({ type, nullValues: [null, undefined] });
@@ -178,22 +179,7 @@ describe('column kernels', () => {
 
   it("mean and sum after a decimal range equal mean and sum alone (the range kernel's sum reused), over batches", async () => {
     const dec = fc.oneof({ weight: 8, arbitrary: fc.bigInt({ min: 0n, max: 10n ** 9n }) }, { weight: 1, arbitrary: fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }) }, { weight: 1, arbitrary: fc.constant(null) });
-    const decimalBatch = (xs: (bigint | null)[], scale: number): RecordBatch => {
-      const n = xs.length;
-      const words = new Uint32Array(n * 4);
-      const validity = new Uint8Array((n + 7) >> 3);
-      xs.forEach((x, i) => {
-        if (x === null) return;
-        validity[i >> 3]! |= 1 << (i & 7);
-        const u = BigInt.asUintN(128, x);
-        for (let j = 0; j < 4; j++) words[i * 4 + j] = Number((u >> BigInt(32 * j)) & 0xffffffffn);
-      });
-      const type = new Decimal(scale, 38, 128);
-      const nulls = xs.filter((x) => x === null).length;
-      const data = makeData({ type, length: n, data: words, nullBitmap: nulls > 0 ? validity : undefined, nullCount: nulls });
-      const field = new Field('x', type, true);
-      return new RecordBatch(new Schema([field]), makeData({ type: new Struct([field]), length: n, nullCount: 0, children: [data] }));
-    };
+    const decimalBatch = (xs: (bigint | null)[], scale: number): RecordBatch => decimal128Batch(xs, scale);
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(dec, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 10 ** 6 }), async (chunks, scale, hi) => {
         const table = new Table(chunks.map((xs) => decimalBatch(xs, scale)));
