@@ -36,7 +36,9 @@ export function entryGraph(entry: string): EntryGraph {
     const file = queue.pop()!;
     if (files.has(file)) continue;
     files.add(file);
-    const text = readFileSync(file, 'utf8');
+    // tsup's CommonJS shim for `import.meta` builds its require from parts, `require('u' + 'rl')`,
+    // which the scanner would read as a package `u`: it is Node's url module.
+    const text = readFileSync(file, 'utf8').replaceAll("require('u' + 'rl')", "require('node:url')");
     if (usesBuffer(file, text)) bufferUsers.push(file);
     for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
       if (fileName.startsWith('.')) queue.push(resolve(dirname(file), fileName));

@@ -113,13 +113,19 @@ class Lane {
   }
 }
 
+/** This module's URL: `import.meta.url` (the CommonJS build shims it), else `__filename`. */
+function selfUrl(): string {
+  const meta: { url?: string } = import.meta;
+  return meta.url ?? pathToFileURL(__filename).href;
+}
+
 /**
  * Running from the TypeScript sources (tests, `tsx`): Node 20 does not pass
  * the main thread's loader hooks to workers, so the worker registers tsx's
  * loader itself before it imports the script.
  */
 function sourceWorker(url: URL, options: WorkerOptions): Worker {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+  const tsx = pathToFileURL(createRequire(selfUrl()).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(boot, { ...options, eval: true });
 }
@@ -138,8 +144,7 @@ function rebuildError(e: { name: string; message: string; context?: Record<strin
  * sits in `dist/io/local.*` or in a shared chunk in `dist/`.
  */
 function workerUrl(): URL {
-  // ESM has import.meta.url; the CommonJS build has __filename.
-  const self = (import.meta as { url?: string }).url ?? pathToFileURL(__filename).href;
+  const self = selfUrl();
   const ext = /\.(ts|cjs|js|mjs)$/.exec(new URL(self).pathname)?.[1] ?? 'js';
   const candidates = [new URL(`./parquet-worker.${ext}`, self), new URL(`./io/parquet-worker.${ext}`, self)];
   const found = candidates.find((u) => existsSync(u));
