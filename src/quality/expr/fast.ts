@@ -215,6 +215,13 @@ export function isAscii(bytes: Uint8Array, a: number, b: number): boolean {
   return true;
 }
 
+/** UTF-8 characters in bytes `[a, b)`: the bytes that do not continue a sequence. */
+function charCount(bytes: Uint8Array, a: number, b: number): number {
+  let len = 0;
+  for (let k = a; k < b; k++) if ((bytes[k]! & 0xc0) !== 0x80) len++;
+  return len;
+}
+
 function lengthPass(raw: RawStrings, n: number, r: Range, out: Int8Array): Int8Array {
   const { bytes, offsets, nul } = raw;
   // Lengths are integers: open or fractional bounds become closed integer ones.
@@ -228,11 +235,7 @@ function lengthPass(raw: RawStrings, n: number, r: Range, out: Int8Array): Int8A
   for (let i = 0; i < n; i++) {
     const a = offsets[i]!,
       b = offsets[i + 1]!;
-    let len = b - a;
-    if (!ascii) {
-      len = 0;
-      for (let k = a; k < b; k++) if ((bytes[k]! & 0xc0) !== 0x80) len++;
-    }
+    const len = ascii ? b - a : charCount(bytes, a, b);
     out[i] = inRange(len, r) ? 1 : 0;
   }
   return markNulls(nul, n, out);
@@ -265,11 +268,7 @@ function charLengthPass(bytes: Uint8Array, offsets: Int32Array, n: number, lo: n
     if (out[i] !== 2) continue;
     const a = offsets[i]!,
       b = offsets[i + 1]!;
-    let len = b - a;
-    if (!ascii) {
-      len = 0;
-      for (let k = a; k < b; k++) if ((bytes[k]! & 0xc0) !== 0x80) len++;
-    }
+    const len = ascii ? b - a : charCount(bytes, a, b);
     out[i] = len >= lo && len <= hi ? 1 : 0;
   }
 }

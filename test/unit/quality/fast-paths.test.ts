@@ -15,6 +15,7 @@ import { fastPass } from '../../../src/quality/expr/fast.js';
 import { dictionaryOf, vecOfData, type Vec } from '../../../src/quality/expr/vector.js';
 import { NumMap } from '../../../src/quality/num-map.js';
 import { decimal128Batch } from '../../helpers/arrow-batches.js';
+import { lookup } from './vec-lookup.js';
 
 function dataOf(type: DataType, values: unknown[]) {
   const b = makeBuilder({ type, nullValues: [null, undefined] });
@@ -43,17 +44,6 @@ const cmpsArb = fc.array(fc.tuple(fc.constantFrom(...OPS), boundArb), { minLengt
 
 function conj(subject: Expr, cmps: [string, number][]): Expr {
   return cmps.map(([op, v]) => ({ k: 'bin', op, l: subject, r: { k: 'lit', v } }) as Expr).reduce((a, b) => ({ k: 'bin', op: 'AND', l: a, r: b }));
-}
-
-function lookup(batch: RecordBatch): (name: string) => Vec | undefined {
-  const cache = new Map<string, Vec>();
-  return (name) => {
-    const i = batch.schema.fields.findIndex((f) => f.name === name);
-    if (i < 0) return undefined;
-    let v = cache.get(name);
-    if (!v) cache.set(name, (v = vecOfData(batch.data.children[i]!)));
-    return v;
-  };
 }
 
 function generic(e: Expr, batch: RecordBatch): Int8Array {

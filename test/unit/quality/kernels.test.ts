@@ -16,6 +16,7 @@ import { evaluate } from '../../../src/quality/expr/eval.js';
 import { fastPass } from '../../../src/quality/expr/fast.js';
 import { dictionaryOf, nullFree, vecOfData, type Vec } from '../../../src/quality/expr/vector.js';
 import { decimal128Batch } from '../../helpers/arrow-batches.js';
+import { lookup } from './vec-lookup.js';
 
 function batchOf(type: DataType, values: unknown[]): RecordBatch {
   const b = makeBuilder({ type, nullValues: [null, undefined] });
@@ -23,17 +24,6 @@ function batchOf(type: DataType, values: unknown[]): RecordBatch {
   const data = b.finish().flush();
   const field = new Field('s', type, true);
   return new RecordBatch(new Schema([field]), makeData({ type: new Struct([field]), length: data.length, nullCount: 0, children: [data] }));
-}
-
-function lookup(batch: RecordBatch): (name: string) => Vec | undefined {
-  const cache = new Map<string, Vec>();
-  return (name) => {
-    const i = batch.schema.fields.findIndex((f) => f.name === name);
-    if (i < 0) return undefined;
-    let v = cache.get(name);
-    if (!v) cache.set(name, (v = vecOfData(batch.data.children[i]!)));
-    return v;
-  };
 }
 
 function rawOf(batch: RecordBatch) {
