@@ -86,6 +86,7 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
   const pool = options.encoders === false ? undefined : (options.encoders ?? defaultParquetEncoderPool());
   const route = partitionRouter(schema, spec);
   const open = new Map<string, OpenFile>();
+  const started: OpenFile[] = [];
   let counter = 0;
 
   const start = (group: RoutedGroup): OpenFile => {
@@ -98,7 +99,9 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
     const done = io.write(location, queue);
     done.catch(() => undefined); // observed when all are awaited, or on abort
     const writer = remote ?? new ParquetWriter(schema, parquetOptions);
-    return { seq, location, partition: group.partition, writer, remote: remote !== undefined, queue, done, pending: Promise.resolve() };
+    const file: OpenFile = { seq, location, partition: group.partition, writer, remote: remote !== undefined, queue, done, pending: Promise.resolve() };
+    started.push(file);
+    return file;
   };
   // A file is sealed (encoded, its last bytes queued) before the next one is
   // encoded, but its write and fsync finish in the background: the disk works
@@ -159,14 +162,14 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
     return sealed.map((s) => s.dataFile);
   } catch (e) {
     await Promise.allSettled(sealing);
-    for (const f of open.values()) {
+    // Every file this call started, open, being sealed or sealed: fail what is
+    // still being written, then delete them all (a failed write may have left bytes).
+    for (const f of started) {
       f.queue.fail(e);
       if (f.remote) (f.writer as ParquetFileEncoder).abort();
     }
-    const files = [...open.values(), ...sealed.map((s) => s.file)];
-    await Promise.allSettled(files.map((f) => f.done));
-    // Every file this call started, written or not: a failed write may still have left bytes.
-    await io.deleteMany(files.map((f) => f.location)).catch(() => undefined);
+    await Promise.allSettled(started.map((f) => f.done));
+    await io.deleteMany(started.map((f) => f.location)).catch(() => undefined);
     throw e;
   }
 }

@@ -137,6 +137,16 @@ class DelayedPool implements ParquetEncoderPool {
   }
 }
 
+/** A MemoryFileIO that counts the data-file writes still running. */
+class TrackingIO extends MemoryFileIO {
+  running = 0;
+  override write(location: string, data: WriteInput, options?: WriteOptions): Promise<FileStat> {
+    if (!location.endsWith('.parquet')) return super.write(location, data, options);
+    this.running++;
+    return super.write(location, data, options).finally(() => this.running--);
+  }
+}
+
 describe('writeDataFiles with an encoder pool', () => {
   const ids = async (t: Table) => {
     const out: bigint[] = [];
@@ -175,7 +185,7 @@ describe('writeDataFiles with an encoder pool', () => {
   it('leaves no data file behind when an encoding call on the pool fails (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 12 }), fc.boolean(), async (days, failAt, roll) => {
-        const io = new MemoryFileIO();
+        const io = new TrackingIO();
         const t = await setup(io);
         const pool = new DelayedPool(2, failAt, () => failAt % 3);
         const attempt = writeDataFiles(io, t.metadata, rowsToArrow(rows(days), schema), { encoders: pool, ...(roll ? { targetFileSizeBytes: 1 } : {}) });
@@ -185,6 +195,8 @@ describe('writeDataFiles with an encoder pool', () => {
         );
         if ('error' in result) {
           expect(result.error).toBeInstanceOf(ValidationError);
+          // Every file write the call started has ended (none left open, half-written), and none is left.
+          expect(io.running).toBe(0);
           expect(await dataFiles(io)).toEqual([]);
         } else {
           expect(pool.calls).toBeLessThan(failAt);
