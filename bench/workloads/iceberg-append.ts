@@ -49,14 +49,16 @@ export function arrowBytes(t: ArrowTable): number {
 }
 
 /** Create `db.tx` in a file-system catalog at `warehouse` and append `data` to it; returns the table. */
-export async function createAndAppend(warehouse: string, data: ArrowTable, fsync: boolean): Promise<{ table: Table; appendMs: number }> {
+export async function createAndAppend(warehouse: string, data: ArrowTable, fsync: boolean): Promise<{ table: Table; appendMs: number; appendCpuMs: number }> {
   const catalog = new FileSystemCatalog({ warehouse, io: new LocalFileIO({ root: warehouse, fsync }) });
   await catalog.createNamespace(['db']);
   await catalog.createTable({ namespace: ['db'], name: 'tx' }, { schema: transactionsSchema, partitionSpec: transactionsSpec });
   const table = await Table.load(catalog, 'db.tx');
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await table.append(data);
-  return { table, appendMs: performance.now() - t0 };
+  const c = process.cpuUsage(c0);
+  return { table, appendMs: performance.now() - t0, appendCpuMs: (c.user + c.system) / 1000 };
 }
 
 interface ChildConfig {
@@ -69,6 +71,8 @@ interface ChildConfig {
 
 interface AppendResult {
   ms: number;
+  /** lakekit only: CPU time of the append (all threads of the process). */
+  cpuMs?: number;
   maxRssBytes: number;
   rssBeforeBytes: number;
   rawBytes?: number;
@@ -112,10 +116,11 @@ async function child(config: ChildConfig): Promise<void> {
   }
   const data = tableFromIPC(await readFile(config.ipc));
   const rssBeforeBytes = process.memoryUsage().rss;
-  const { table, appendMs } = await createAndAppend(config.warehouse, data, config.fsync);
+  const { table, appendMs, appendCpuMs } = await createAndAppend(config.warehouse, data, config.fsync);
   const summary: Readonly<Record<string, string | undefined>> = table.currentSnapshot()?.summary ?? {};
   const out: AppendResult = {
     ms: appendMs,
+    cpuMs: appendCpuMs,
     maxRssBytes: peakRss(),
     rssBeforeBytes,
     rawBytes: arrowBytes(data),

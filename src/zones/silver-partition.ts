@@ -10,6 +10,7 @@
 import { DataType, DateUnit, RecordBatch, Schema as ArrowSchema, Struct, TimeUnit, Type, makeData, makeVector, type Data } from 'apache-arrow';
 import { ValidationError } from '../errors.js';
 import { dictionaryEncodeBytes, DICTIONARY_SPLIT_MIN_ROWS } from '../iceberg/write/dictionary-encode.js';
+import type { DictionaryHints } from '../formats/parquet/write/dictionary.js';
 
 /** The partition value of a null (Hive's spelling). */
 export const HIVE_NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
@@ -251,6 +252,9 @@ export class SplitEncoder {
   /** Per column index: batches left before the column is tried again. */
   readonly #wait = new Map<number, number>();
 
+  /** @param hints told of each column found mostly distinct, so the partitions' writers write it PLAIN from their first value. */
+  constructor(private readonly hints?: DictionaryHints) {}
+
   encode(batch: RecordBatch): RecordBatch {
     if (batch.numRows < DICTIONARY_SPLIT_MIN_ROWS) return batch;
     let changed = false;
@@ -264,6 +268,7 @@ export class SplitEncoder {
       const encoded = dictionaryEncodeBytes(c);
       if (encoded === undefined) {
         this.#wait.set(i, SPLIT_ENCODE_RETRY_BATCHES);
+        this.hints?.markDistinct(batch.schema.fields[i]!.name);
         return c;
       }
       changed = true;

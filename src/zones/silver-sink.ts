@@ -111,7 +111,7 @@ export class FileSink {
   readonly #open = new Map<string, OpenFile>();
   /** One write's files share what their column chunks learned about dictionary encoding. */
   readonly #hints: DictionaryHints;
-  readonly #encoder = new SplitEncoder();
+  readonly #encoder: SplitEncoder;
   readonly #files: SilverFile[] = [];
   /** Files whose last bytes are queued (their uploads may still be running), in order. */
   readonly #sealed: OpenFile[] = [];
@@ -130,6 +130,7 @@ export class FileSink {
     private readonly budgetBytes: number = SILVER_BUFFER_BUDGET_BYTES,
   ) {
     this.#hints = parquet.dictionaryHints ?? new DictionaryHints();
+    this.#encoder = new SplitEncoder(this.#hints);
   }
 
   /** Unflushed Parquet bytes of the open files. */

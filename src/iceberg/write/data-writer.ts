@@ -84,7 +84,7 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
   const dataDir = (props['write.data.path'] ?? `${metadata.location.replace(/\/+$/, '')}/data`).replace(/\/+$/, '');
   const prefix = `${options.filePrefix ?? '00000'}-${crypto.randomUUID()}`;
   const pool = options.encoders === false ? undefined : (options.encoders ?? defaultParquetEncoderPool());
-  const route = partitionRouter(schema, spec);
+  const route = partitionRouter(schema, spec, parquetOptions.dictionaryHints);
   const open = new Map<string, OpenFile>();
   const started: OpenFile[] = [];
   let counter = 0;
@@ -198,8 +198,12 @@ interface RoutedGroup {
   owned?: boolean;
 }
 
-/** Splits a batch into one batch per partition of `spec`. */
-export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: RecordBatch) => RoutedGroup[] {
+/**
+ * Splits a batch into one batch per partition of `spec`. String columns found
+ * mostly distinct while splitting are marked so in `hints`, which the files'
+ * writers share.
+ */
+export function partitionRouter(schema: Schema, spec: PartitionSpec, hints?: DictionaryHints): (batch: RecordBatch) => RoutedGroup[] {
   if (spec.fields.length === 0) return (batch) => [{ key: '', partition: new Map(), tuple: [], batch }];
   const fields = spec.fields.map((pf) => {
     const source = findFieldById(schema, pf.sourceId);
@@ -283,9 +287,9 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec): (batch: Re
       // column. Batches the scatter does not cover (nested columns) are written
       // in place through row indexes, with repetitive strings dictionary-encoded
       // first so that gathering them reads keys rather than scattered bytes.
-      parts = scatterBatch(batch, gid, counts);
+      const source = dictionaryEncodeForSplit(batch, hints);
+      parts = scatterBatch(source, gid, counts);
       if (parts === undefined) {
-        const source = dictionaryEncodeForSplit(batch);
         parts = tuples.map(() => source);
         rows = Array.from(counts, (c) => new Int32Array(c));
         const at = new Int32Array(groups);

@@ -12,13 +12,15 @@
  * are left as they are (the dictionary would be as large as the column).
  */
 import { Binary, Data, Dictionary, Int32, RecordBatch, Schema, Struct, Type, Utf8, makeData, makeVector, type DataType } from 'apache-arrow';
-import { BytesDictionary } from '../../formats/parquet/write/dictionary.js';
+import { BytesDictionary, type DictionaryHints } from '../../formats/parquet/write/dictionary.js';
 import { IntBuffer } from '../../formats/parquet/write/buffer.js';
 
 /** Below this many rows a batch is split as it is: the encoding would not pay for itself. */
 export const DICTIONARY_SPLIT_MIN_ROWS = 16_384;
 /** Encode a column only while its distinct values stay under this share of its rows. */
 export const DICTIONARY_SPLIT_MAX_DISTINCT_RATIO = 0.125;
+/** …and give up at any chunk where more than this share of the rows seen so far were distinct. */
+export const DICTIONARY_SPLIT_EARLY_DISTINCT_RATIO = 0.5;
 
 /**
  * The column as `Dictionary<Utf8|Binary, Int32>` data (same values, same
@@ -37,8 +39,10 @@ export function dictionaryEncodeBytes(data: Data): Data | undefined {
   // Encode in chunks so a mostly-distinct column is given up on early.
   const CHUNK = 8192;
   for (let v = 0; v < n; v += CHUNK) {
-    dict.encode(offsets, values, null, v, Math.min(n, v + CHUNK), keys);
-    if (dict.size > limit) return undefined;
+    const end = Math.min(n, v + CHUNK);
+    dict.encode(offsets, values, null, v, end, keys);
+    // Give up as soon as the values seen so far are mostly distinct, not only at the limit.
+    if (dict.size > limit || dict.size > end * DICTIONARY_SPLIT_EARLY_DISTINCT_RATIO) return undefined;
   }
   const size = dict.size;
   const dictOffsets = new Int32Array(size + 1);
@@ -69,14 +73,19 @@ export function dictionaryEncodeBytes(data: Data): Data | undefined {
 /**
  * The batch with its large-enough, repetitive top-level string and binary
  * columns dictionary-encoded (see the module comment); other columns as they are.
+ * A column found mostly distinct is marked so in `hints` (when given), so the
+ * files it is split into write it PLAIN without hashing it again.
  */
-export function dictionaryEncodeForSplit(batch: RecordBatch): RecordBatch {
+export function dictionaryEncodeForSplit(batch: RecordBatch, hints?: DictionaryHints): RecordBatch {
   if (batch.numRows < DICTIONARY_SPLIT_MIN_ROWS) return batch;
   let changed = false;
-  const children = batch.data.children.map((c) => {
+  const children = batch.data.children.map((c, i) => {
     if (c.offset !== 0 || (c.typeId !== Type.Utf8 && c.typeId !== Type.Binary)) return c;
     const encoded = dictionaryEncodeBytes(c);
-    if (encoded === undefined) return c;
+    if (encoded === undefined) {
+      hints?.markDistinct(batch.schema.fields[i]!.name);
+      return c;
+    }
     changed = true;
     return encoded;
   });

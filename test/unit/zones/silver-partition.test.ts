@@ -1,3 +1,4 @@
+import { DictionaryHints } from '../../../src/formats/parquet/write/dictionary.js';
 import fc from 'fast-check';
 import {
   DateDay, DateMillisecond, Field, Int32, RecordBatch, Schema as ArrowSchema, Struct, Table as ArrowTable, TimeUnit, Timestamp, Type, Utf8, makeData, tableFromArrays, vectorFromArray,
@@ -83,10 +84,14 @@ describe('silver partition routing', () => {
   it('dictionary-encodes repetitive string columns before the split, and skips distinct ones for a while', () => {
     const n = 20_000;
     const batch = () => new ArrowTable({ kind: vectorFromArray(Array.from({ length: n }, (_, i) => `k${i % 4}`), new Utf8()), id: vectorFromArray(Array.from({ length: n }, (_, i) => `id-${i}`), new Utf8()) }).batches[0]!;
-    const encoder = new SplitEncoder();
+    const hints = new DictionaryHints();
+    const encoder = new SplitEncoder(hints);
     const typesOf = (b: RecordBatch) => b.data.children.map((c) => c.typeId);
     const first = encoder.encode(batch());
     expect(typesOf(first)).toEqual([Type.Dictionary, Type.Utf8]);
+    // The partitions' writers are told: they write `id` PLAIN without hashing it again.
+    expect(hints.distinct('id')).toBe(true);
+    expect(hints.distinct('kind')).toBe(false);
     expect(first.getChild('kind')!.toArray().slice(0, 5)).toEqual(['k0', 'k1', 'k2', 'k3', 'k0']);
     // The distinct column is tried again only after SPLIT_ENCODE_RETRY_BATCHES batches.
     for (let i = 0; i < SPLIT_ENCODE_RETRY_BATCHES; i++) expect(typesOf(encoder.encode(batch()))).toEqual([Type.Dictionary, Type.Utf8]);

@@ -224,6 +224,15 @@ export class DictionaryHints {
     this.#drops.set(column, (this.#drops.get(column) ?? 0) + 1);
   }
 
+  /**
+   * `column` was found mostly distinct by other means (say, a whole batch
+   * hashed before it was split into files): new chunks start in PLAIN at once,
+   * as if `drops` chunks had given their dictionary up.
+   */
+  markDistinct(column: string): void {
+    this.#drops.set(column, Math.max(this.drops, this.#drops.get(column) ?? 0));
+  }
+
   /** A chunk of `column` wrote dictionary-encoded pages. */
   kept(column: string): void {
     this.#drops.delete(column);

@@ -94,6 +94,24 @@ describe('dictionary hints', () => {
     expect(hints.dropsOf('id')).toBe(0);
   });
 
+  it('a column marked distinct from outside starts in PLAIN at once, in every new chunk but the retries', async () => {
+    const hints = new RecordingHints(3);
+    hints.markDistinct('id');
+    expect(hints.distinct('id')).toBe(true);
+    expect(hints.dropsOf('id')).toBe(3);
+    const bytes = await writeGroups(groupsOf(DICTIONARY_HINT_RETRY_EVERY, 5000), { dictionaryHints: hints });
+    const id = hints.tries.filter((t) => t.column === 'id').map((t) => t.dictionary);
+    expect(id.map((d, i) => [i, d]).filter(([, d]) => d).map(([i]) => i)).toEqual([DICTIONARY_HINT_RETRY_EVERY - 1]);
+    expect(encodingsOf(bytes, 0).every((e) => !e.includes('RLE_DICTIONARY'))).toBe(true);
+    expect(encodingsOf(bytes, 1).every((e) => e.includes('RLE_DICTIONARY'))).toBe(true);
+    // Marking never lowers a count that is already higher.
+    const more = new DictionaryHints(1);
+    more.dropped('x');
+    more.dropped('x');
+    more.markDistinct('x');
+    expect(more.dropsOf('x')).toBe(2);
+  });
+
   it('refuses a threshold that is not a positive integer', () => {
     for (const bad of [0, -1, 1.5, Number.NaN]) {
       let caught: unknown;

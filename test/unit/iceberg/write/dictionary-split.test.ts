@@ -4,7 +4,7 @@
  * dictionary input through a per-chunk key map. These tests hold that the data
  * read back is exactly the data appended, whichever path each column takes.
  */
-import { Dictionary, Utf8, vectorFromArray } from 'apache-arrow';
+import { Dictionary, Table as ArrowTable, Type, Utf8, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileSystemCatalog } from '../../../../src/catalog/filesystem/catalog.js';
@@ -14,7 +14,8 @@ import { newSchema } from '../../../../src/iceberg/spec/schema.js';
 import { Transforms } from '../../../../src/iceberg/spec/transforms.js';
 import { Types, optionalField, requiredField } from '../../../../src/iceberg/spec/types.js';
 import { Table } from '../../../../src/iceberg/table/table.js';
-import { DICTIONARY_SPLIT_MIN_ROWS, dictionaryEncodeBytes } from '../../../../src/iceberg/write/dictionary-encode.js';
+import { DICTIONARY_SPLIT_MAX_DISTINCT_RATIO, DICTIONARY_SPLIT_MIN_ROWS, dictionaryEncodeBytes, dictionaryEncodeForSplit } from '../../../../src/iceberg/write/dictionary-encode.js';
+import { DictionaryHints } from '../../../../src/formats/parquet/write/dictionary.js';
 
 describe('dictionaryEncodeBytes', () => {
   it('keeps every value and every null (property)', () => {
@@ -41,6 +42,31 @@ describe('dictionaryEncodeBytes', () => {
   it('leaves mostly-distinct columns alone', () => {
     const v = vectorFromArray(Array.from({ length: 1000 }, (_, i) => `id-${i}`), new Utf8());
     expect(dictionaryEncodeBytes(v.data[0]!)).toBeUndefined();
+  });
+
+  it('gives up as soon as the rows seen so far are mostly distinct, before the overall limit', () => {
+    // 100,000 rows with 9,000 distinct values (under the 1/8 limit of 12,500), all in the first rows:
+    // the first chunk alone is more than half distinct, so the column is left as it is.
+    const n = 100_000;
+    const early = vectorFromArray(Array.from({ length: n }, (_, i) => (i < 9000 ? `v${i}` : 'same')), new Utf8());
+    expect(9000).toBeLessThan(n * DICTIONARY_SPLIT_MAX_DISTINCT_RATIO);
+    expect(dictionaryEncodeBytes(early.data[0]!)).toBeUndefined();
+    // The same distinct values spread out stay under both limits and are encoded.
+    const spread = vectorFromArray(Array.from({ length: n }, (_, i) => (i % 11 === 0 ? `v${i % 9000}` : 'same')), new Utf8());
+    expect(dictionaryEncodeBytes(spread.data[0]!)?.type).toBeInstanceOf(Dictionary);
+  });
+
+  it('marks the columns it leaves alone as distinct in the hints the files share', () => {
+    const n = DICTIONARY_SPLIT_MIN_ROWS;
+    const batch = new ArrowTable({
+      kind: vectorFromArray(Array.from({ length: n }, (_, i) => `k${i % 4}`), new Utf8()),
+      id: vectorFromArray(Array.from({ length: n }, (_, i) => `id-${i}`), new Utf8()),
+    }).batches[0]!;
+    const hints = new DictionaryHints();
+    const out = dictionaryEncodeForSplit(batch, hints);
+    expect(out.data.children.map((c) => c.typeId)).toEqual([Type.Dictionary, Type.Utf8]);
+    expect(hints.distinct('id')).toBe(true);
+    expect(hints.distinct('kind')).toBe(false);
   });
 });
 
