@@ -18,7 +18,7 @@ export * from './spec/index.js';
 export { type DataFileMetrics, type MetricsMode, DEFAULT_METRICS_MODE, parseMetricsMode, emptyMetrics } from './metrics.js';
 export * from './expressions/index.js';
 export * from './update/index.js';
-export { Table } from './table/table.js';
+export { Table, type AppendOptions, type CommitPrecondition } from './table/table.js';
 export { commitWithRetry, commitRetryFromProperties, finalConflict, COMMIT_RETRY_DEFAULTS, type CommitPlan, type CommitRetryOptions } from './table/commit.js';
 export { SnapshotProducer, type SnapshotChanges } from './table/snapshot-producer.js';
 export { TableScan } from './scan/table-scan.js';

@@ -24,6 +24,8 @@ import { arrowToRows } from '../formats/arrow/arrow-to-rows.js';
 import { rowsToArrow } from '../formats/arrow/rows-to-arrow.js';
 import type { RecordBatchStream } from '../formats/stream.js';
 import type { Table } from '../iceberg/table/table.js';
+import type { TableMetadata } from '../iceberg/spec/metadata.js';
+import type { Snapshot } from '../iceberg/spec/snapshot.js';
 import type { FileIO } from '../io/file-io.js';
 import type { BronzeFileEntry, BronzeWriter, IngestionManifest, MalformedRow } from './bronze.js';
 import { mergeByKey } from './gold.js';
@@ -223,7 +225,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
       const gold = options.gold;
       const target = gold.table;
       await target.refresh();
-      const prior = target.snapshots().find((s) => s.summary?.[PROMOTION_SUMMARY_KEY] === batchKey);
+      const prior = promotedIn(target.metadata, batchKey);
       if (prior !== undefined) {
         steps.push({ step: 'gold', status: 'skipped', rowsIn: 0, rowsOut: 0, files: 0, snapshotId: prior.snapshotId });
       } else {
@@ -231,12 +233,23 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
         await options.lineage?.start({ ...goldRun, startedAt: new Date() });
         try {
           const summary = { [PROMOTION_SUMMARY_KEY]: batchKey, 'lakekit.promotion.run-id': runId };
-          const { snapshotId, files, rowsIn, rowsOut } = await writeGold(options, gold, summary, await committedBatches(options, batchKey, version), ctx('gold', target.name));
+          // Checked on every commit attempt: a promotion of the same batch that committed
+          // while this one wrote (a concurrent re-run) turns this one into a skip.
+          const precondition = (metadata: TableMetadata): void => {
+            const landed = promotedIn(metadata, batchKey);
+            if (landed !== undefined) throw new AlreadyPromoted(landed.snapshotId);
+          };
+          const { snapshotId, files, rowsIn, rowsOut } = await writeGold(options, gold, summary, precondition, await committedBatches(options, batchKey, version), ctx('gold', target.name));
           steps.push({ step: 'gold', status: 'done', rowsIn, rowsOut, files, ...(snapshotId === undefined ? {} : { snapshotId }) });
           await options.lineage?.complete({ ...goldRun, outputs: [{ namespace: target.catalog.name, name: target.name, facets: { snapshotId: snapshotId?.toString(), rows: rowsOut } }], endedAt: new Date() });
         } catch (e) {
-          await options.lineage?.fail({ ...goldRun, error: e, endedAt: new Date() });
-          throw e;
+          if (e instanceof AlreadyPromoted) {
+            steps.push({ step: 'gold', status: 'skipped', rowsIn: 0, rowsOut: 0, files: 0, snapshotId: e.snapshotId });
+            await options.lineage?.complete({ ...goldRun, outputs: [], endedAt: new Date() });
+          } else {
+            await options.lineage?.fail({ ...goldRun, error: e, endedAt: new Date() });
+            throw e;
+          }
         }
       }
     }
@@ -256,6 +269,7 @@ async function writeGold(
   options: PromoteOptions,
   gold: NonNullable<PromoteOptions['gold']>,
   summary: Record<string, string>,
+  precondition: (metadata: TableMetadata) => void,
   committed: Awaited<ReturnType<typeof committedBatches>>,
   hookContext: HookContext,
 ): Promise<{ snapshotId: bigint | undefined; files: number; rowsIn: number; rowsOut: number }> {
@@ -264,23 +278,35 @@ async function writeGold(
   if (mode === 'append' && gold.transform === undefined) {
     const goldSchema = target.schema();
     const counted = { rows: 0 };
-    const s = await target.append(convertBatches(committed.batches, (b) => rowsToArrow(arrowToRows(new ArrowTable(b)), goldSchema), counted), { summary });
+    const s = await target.append(convertBatches(committed.batches, (b) => rowsToArrow(arrowToRows(new ArrowTable(b)), goldSchema), counted), { summary, precondition });
     return { snapshotId: s.snapshotId, files: Number(s.summary?.['added-data-files'] ?? 0), rowsIn: counted.rows, rowsOut: counted.rows };
   }
   const data = await options.silver.read(options.dataset, committed.read);
   const goldData = rowsToArrow(arrowToRows(gold.transform === undefined ? data : await gold.transform(data, hookContext)), target.schema());
   const rows = { rowsIn: data.numRows, rowsOut: goldData.numRows };
   if (mode === 'append') {
-    const s = await target.append(goldData, { summary });
+    const s = await target.append(goldData, { summary, precondition });
     return { snapshotId: s.snapshotId, files: Number(s.summary?.['added-data-files'] ?? 0), ...rows };
   }
   if (mode === 'merge') {
     if (gold.key === undefined || gold.key.length === 0) throw new ValidationError('gold mode merge needs key columns: gold: { mode: "merge", key: [...] }');
-    const r = await mergeByKey(target, { upserts: goldData }, { key: gold.key, summary });
+    const r = await mergeByKey(target, { upserts: goldData }, { key: gold.key, summary, precondition });
     return { snapshotId: r.snapshot?.snapshotId, files: r.addedDataFiles, ...rows };
   }
-  const r = await target.overwritePartitions(goldData);
+  const r = await target.overwritePartitions(goldData, { summary, precondition });
   return { snapshotId: r.snapshot?.snapshotId, files: r.addedDataFiles, ...rows };
+}
+
+/** The snapshot of `metadata` that promoted `batchKey`, if one did. */
+function promotedIn(metadata: TableMetadata, batchKey: string): Snapshot | undefined {
+  return metadata.snapshots.find((s) => s.summary?.[PROMOTION_SUMMARY_KEY] === batchKey);
+}
+
+/** Thrown from a gold commit's precondition: the batch is in gold already (by `snapshotId`). */
+class AlreadyPromoted extends Error {
+  constructor(readonly snapshotId: bigint) {
+    super(`the batch was promoted to gold by snapshot ${snapshotId} while this promotion ran`);
+  }
 }
 
 /** The files silver committed for `batchKey` (those the version that first recorded it added), to stream or to read. */

@@ -248,6 +248,16 @@ export function batchToWire(batch: RecordBatch, owned: boolean): { batch: WireBa
   return { batch: { rows: batch.numRows, columns }, transfer: [...transfer] };
 }
 
+/**
+ * The batch with every buffer copied into one of its own, exactly its size:
+ * a batch that shares buffers with others (slices of one larger batch) made
+ * safe to move to another thread. Undefined when a column is not covered.
+ */
+export function batchWithOwnBuffers(batch: RecordBatch): RecordBatch | undefined {
+  const wire = batchToWire(batch, false);
+  return wire === undefined ? undefined : batchFromWire(wire.batch);
+}
+
 /** Rebuild a record batch from {@link batchToWire}'s output. Throws ValidationError when the buffers do not fit the types. */
 export function batchFromWire(w: WireBatch): RecordBatch {
   const fields: Field[] = [];

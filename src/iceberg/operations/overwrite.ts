@@ -110,6 +110,13 @@ export interface OverwritePartitionsOptions {
    * a replaced partition; `'serializable'` also fails if one added data there.
    */
   isolationLevel?: IsolationLevel;
+  /** Extra snapshot summary entries. */
+  summary?: Readonly<Record<string, string>>;
+  /**
+   * Checked against the freshest metadata on every commit attempt; throw to
+   * stop the commit (its new files are deleted). Use it for exactly-once loads.
+   */
+  precondition?: (metadata: TableMetadata) => void;
 }
 
 /**
@@ -140,9 +147,11 @@ export async function overwritePartitions(table: Table, data: OverwriteData, opt
       operation: 'overwrite',
       addedDataFiles: added,
       ...(options.branch === undefined ? {} : { branch: options.branch }),
+      ...(options.summary === undefined ? {} : { summary: options.summary }),
       removes: (entry, manifest) => replaced(entry.dataFile, manifest.partitionSpecId),
       mayRemoveFrom: (manifest) => whole || manifest.partitionSpecId === spec.specId,
       validate: async (parent, current: TableMetadata) => {
+        options.precondition?.(current);
         if (current.defaultSpecId !== metadata.defaultSpecId) {
           throw finalConflict(`the table's default partition spec changed from ${metadata.defaultSpecId} to ${current.defaultSpecId} while the overwrite ran; run it again`);
         }

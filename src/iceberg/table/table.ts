@@ -44,6 +44,21 @@ import type { SortOrder } from '../spec/sort-order.js';
 import { commitWithRetry, type CommitPlan, type CommitRetryOptions } from './commit.js';
 
 /**
+ * Checked against the freshest table metadata on every attempt of a commit
+ * (the first and each retry after a conflict); throwing from it stops the
+ * commit with that error, and the operation's new files are deleted.
+ */
+export type CommitPrecondition = (metadata: TableMetadata) => void;
+
+/** Options of {@link Table.append}. */
+export interface AppendOptions extends WriteDataFilesOptions {
+  /** Extra snapshot summary entries. */
+  summary?: Readonly<Record<string, string>>;
+  /** See {@link CommitPrecondition}: use it for exactly-once loads (a batch id already in a summary). */
+  precondition?: CommitPrecondition;
+}
+
+/**
  * An Iceberg table.
  *
  * @example
@@ -174,21 +189,34 @@ export class Table {
     return producer.snapshot!;
   }
 
-  /** Append data files that are already written (a fast append: existing manifests are carried as they are). */
-  async appendFiles(files: readonly DataFile[], summary: Readonly<Record<string, string>> = {}): Promise<Snapshot> {
-    return this.commitSnapshot({ operation: 'append', addedDataFiles: files, summary });
+  /**
+   * Append data files that are already written (a fast append: existing
+   * manifests are carried as they are). `precondition` is checked against the
+   * freshest metadata on every commit attempt; throw from it to stop the commit.
+   */
+  async appendFiles(files: readonly DataFile[], summary: Readonly<Record<string, string>> = {}, precondition?: CommitPrecondition): Promise<Snapshot> {
+    return this.commitSnapshot({ operation: 'append', addedDataFiles: files, summary, ...(precondition === undefined ? {} : { validate: (_parent, metadata) => precondition(metadata) }) });
   }
 
   /**
    * Write `data` (Arrow, or row objects converted once) as new data files
    * partitioned by the default spec, and commit them as one append. If the
-   * commit fails, the new files are deleted.
+   * commit fails (or `precondition` throws), the new files are deleted.
+   *
+   * @example
+   * ```ts
+   * // Exactly once: a batch id recorded in the snapshot summary, checked on every commit attempt.
+   * await table.append(rows, {
+   *   summary: { 'etl.batch': 'b-42' },
+   *   precondition: (m) => { if (m.snapshots.some((s) => s.summary?.['etl.batch'] === 'b-42')) throw new Error('b-42 is in already'); },
+   * });
+   * ```
    */
-  async append(data: ArrowInput | readonly Record<string, unknown>[], options: WriteDataFilesOptions & { summary?: Readonly<Record<string, string>> } = {}): Promise<Snapshot> {
+  async append(data: ArrowInput | readonly Record<string, unknown>[], options: AppendOptions = {}): Promise<Snapshot> {
     const input = Array.isArray(data) ? rowsToArrow(data as Record<string, unknown>[], this.schema()) : (data as ArrowInput);
     const files = await writeDataFiles(this.io, this.metadata, input, options);
     try {
-      return await this.appendFiles(files, options.summary ?? {});
+      return await this.appendFiles(files, options.summary ?? {}, options.precondition);
     } catch (e) {
       if (!isLakeError(e, 'COMMIT_STATE_UNKNOWN')) await this.io.deleteMany(files.map((f) => f.filePath)).catch(() => undefined);
       throw e;

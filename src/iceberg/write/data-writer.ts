@@ -8,6 +8,7 @@
  */
 import { RecordBatch, Table as ArrowTable } from 'apache-arrow';
 import { ValidationError } from '../../errors.js';
+import { batchWithOwnBuffers, wireable } from '../../formats/arrow/wire.js';
 import { columnReader } from '../../formats/arrow/arrow-to-rows.js';
 import { parquetWriteOptionsFromProperties } from '../../formats/parquet/write/options.js';
 import { defaultParquetEncoderPool, type ParquetEncoderPool, type ParquetFileEncoder } from '../../formats/parquet/write/encoder-pool.js';
@@ -94,7 +95,7 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
     const seq = ++counter;
     const location = `${dir}/${prefix}-${String(seq).padStart(5, '0')}.parquet`;
     // Batches split off by partition are this call's own: they can move to another thread.
-    const remote = group.owned === true && pool !== undefined ? pool.tryOpen(schema, parquetOptions) : undefined;
+    const remote = group.owned === true && pool !== undefined && wireable(group.batch) ? pool.tryOpen(schema, parquetOptions) : undefined;
     const queue = new ChunkQueue();
     const done = io.write(location, queue);
     done.catch(() => undefined); // observed when all are awaited, or on abort
@@ -130,7 +131,7 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
         // One write in flight per remote file; its sizes are known once it is done.
         if (file?.remote === true) {
           await file.pending;
-          if (full(file) || !group.owned) {
+          if (full(file) || !group.owned || !wireable(group.batch)) {
             await seal(group.key, file);
             file = undefined;
           }
@@ -141,7 +142,9 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
         }
         if (file.remote) {
           const f = file;
-          f.pending = (f.writer as ParquetFileEncoder).write(group.batch).then(async (bytes) => {
+          // Checked wireable when the file went remote and before each write to it.
+          const own = batchWithOwnBuffers(group.batch)!;
+          f.pending = (f.writer as ParquetFileEncoder).write(own).then(async (bytes) => {
             for (const b of bytes) await f.queue.push(b);
           });
           f.pending.catch(() => undefined); // surfaced by seal()
@@ -194,7 +197,11 @@ interface RoutedGroup {
   batch: RecordBatch;
   /** The rows of `batch` in this partition (all of them when absent); the Parquet writer reads them in place. */
   rows?: Int32Array;
-  /** `batch` was made by the split (not the caller's), so its buffers may move to another thread. */
+  /**
+   * `batch` was made by the split (not the caller's), so it may be encoded on
+   * another thread. Its buffers are shared with the other partitions' batches
+   * (slices of one sorted copy): it is copied into buffers of its own on the way.
+   */
   owned?: boolean;
 }
 

@@ -71,6 +71,30 @@ describe('ParquetWorkerPool', () => {
     expect(await tb.scan().count()).toBe(5000);
   });
 
+  it('partitions of one batch share buffers after the split; those sent to a worker are copied, so the rest still read', async () => {
+    // One record batch over several partitions, with all-null columns (their validity bitmaps are whole buffers).
+    const wide = newSchema([requiredField(1, 'id', Types.long), optionalField(2, 'account', Types.string), optionalField(3, 'amount', Types.decimal(18, 2)), optionalField(4, 'ts', Types.timestamptz)]);
+    const input = Array.from({ length: 3000 }, (_, i) => ({ id: BigInt(i), account: null, amount: null, ts: BigInt(Date.UTC(2026, 10, 1 + (i % 3))) * 1000n }));
+    const data = rowsToArrow(input, wide);
+    expect(data.batches).toHaveLength(1);
+    const io = new MemoryFileIO();
+    const catalog = new FileSystemCatalog({ warehouse: 'memory://wh/', io });
+    await catalog.createNamespace(['db']);
+    await catalog.createTable({ namespace: ['db'], name: 'w' }, { schema: wide, partitionSpec: buildPartitionSpec(wide, [{ source: 'ts', transform: Transforms.day }]) });
+    const t = await Table.load(catalog, 'db.w');
+    // One thread: it takes several of the partitions (up to its queue), all from the same sorted buffers.
+    const single = new ParquetWorkerPool({ threads: 1 });
+    try {
+      await t.appendFiles(await writeDataFiles(io, t.metadata, data, { encoders: single }));
+    } finally {
+      await single.close();
+    }
+    const back = (await t.scan().toRows()).sort((a, b) => Number((a['id'] as bigint) - (b['id'] as bigint)));
+    expect(back).toEqual(input);
+    // The caller's batch is untouched too.
+    expect(data.getChild('id')!.get(2999)).toBe(2999n);
+  });
+
   it('fails a write the worker rejects with the same error class, and leaves no file behind', async () => {
     const io = new MemoryFileIO();
     const t = await table(io);

@@ -1,7 +1,7 @@
 import { tableFromArrays, Table as ArrowTable } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileSystemCatalog } from '../../../src/catalog/filesystem/catalog.js';
-import { newSchema, optionalField, requiredField, Types } from '../../../src/iceberg/index.js';
+import { newSchema, optionalField, requiredField, Table, Types } from '../../../src/iceberg/index.js';
 import { BronzeWriter, ensureGoldTable, promote, SilverWriter, standardize, type DecodeFile, type LineageHook, type MalformedRow } from '../../../src/zones/index.js';
 import { backends, FailingFileIO } from './fixtures.js';
 
@@ -121,4 +121,35 @@ describe.each(backends)('promotion on $name', (backend) => {
     expect(await gold.scan().count()).toBe(3);
     expect((await silver.current('sales.orders'))!.version).toBe(1);
   });
+
+  it.each(['append', 'overwrite-partitions', 'merge'] as const)(
+    'a re-run racing the first promotion into gold (%s) finds the batch there at commit time and skips: gold holds it once',
+    async (mode) => {
+      const { bronze, silver, gold } = await setup();
+      const ingest = await bronze.ingest({ source: 'shop', files: [{ name: 'orders.csv', data: csv }] });
+      const goldSpec = mode === 'merge' ? { mode, key: ['order_id'] } : { mode };
+      const opts = { bronze, silver, batch: ingest.manifest, decode, transform, dataset: 'sales.orders', silverOptions: { domain: 'sales', dateColumn: 'day' as const } };
+      // The racing run loaded gold before the first run committed, and its check before
+      // writing saw no promotion of the batch (its table object is stale and not refreshed).
+      const racing = await Table.load(gold.catalog, gold.identifier);
+      racing.refresh = async () => racing;
+      const first = await promote({ ...opts, gold: { table: gold, ...goldSpec } });
+      expect(first.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
+      const before = await gold.catalog.loadTable(gold.identifier);
+      const second = await promote({ ...opts, gold: { table: racing, ...goldSpec } });
+      // Its commit conflicted, re-read the table, and found the batch promoted by the first run.
+      expect(second.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
+      expect(second.steps[2]!.snapshotId).toBe(first.steps[2]!.snapshotId);
+      await gold.refresh();
+      expect(gold.metadata.snapshots).toHaveLength(before.metadata.snapshots.length);
+      expect(gold.metadata.snapshots.filter((s) => s.summary?.['lakekit.promotion.batch'] !== undefined)).toHaveLength(1);
+      expect(await gold.scan().count()).toBe(3);
+      // The racing run's data files were deleted: every data file is the first run's.
+      const live = new Set<string>();
+      for await (const t of gold.planFiles()) live.add(t.file.filePath);
+      const onDisk: string[] = [];
+      for await (const f of gold.io.list(`${gold.metadata.location}/data/`)) if (f.location.endsWith('.parquet')) onDisk.push(f.location);
+      expect(onDisk.sort()).toEqual([...live].sort());
+    },
+  );
 });

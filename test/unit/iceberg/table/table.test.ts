@@ -99,3 +99,35 @@ describe('Table metadata operations', () => {
     await expect(table.updateSchema((u) => u.deleteColumn('ts'))).rejects.toThrow(/partition/);
   });
 });
+
+describe('commit preconditions (exactly-once loads)', () => {
+  const batchIn = (id: string) => (m: { snapshots: readonly { summary?: Readonly<Record<string, string>> }[] }) => {
+    if (m.snapshots.some((s) => s.summary?.['etl.batch'] === id)) throw new Error(`batch ${id} is in already`);
+  };
+  const dataFiles = async (io: MemoryFileIO) => {
+    const out: string[] = [];
+    for await (const f of io.list('memory://wh/db/t/data/')) out.push(f.location);
+    return out.sort();
+  };
+
+  it.each(['append', 'overwritePartitions'] as const)('%s: checked again on the retry after a conflict; a throw stops the commit and deletes its files', async (op) => {
+    const { catalog, io } = await setup();
+    const first = await Table.load(catalog, 'db.t');
+    const stale = await Table.load(catalog, 'db.t');
+    const write = (t: Table, id: string) =>
+      op === 'append' ? t.append([{ id: 1n }], { summary: { 'etl.batch': id }, precondition: batchIn(id) }) : t.overwritePartitions([{ id: 1n }], { summary: { 'etl.batch': id }, precondition: batchIn(id) });
+    await write(first, 'b-1');
+    const kept = await dataFiles(io);
+    expect(kept).toHaveLength(1);
+    // The stale view passes the check on its first attempt, conflicts, re-reads the table and stops.
+    await expect(write(stale, 'b-1')).rejects.toThrow('batch b-1 is in already');
+    await first.refresh();
+    expect(first.metadata.snapshots).toHaveLength(1);
+    expect(first.currentSnapshot()!.summary?.['etl.batch']).toBe('b-1');
+    expect(await dataFiles(io)).toEqual(kept);
+    // Another batch passes and lands.
+    await write(stale, 'b-2');
+    await first.refresh();
+    expect(first.metadata.snapshots.map((s) => s.summary?.['etl.batch'])).toEqual(['b-1', 'b-2']);
+  });
+});
