@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { AlreadyExistsError, isLakeError, ValidationError } from '../errors.js';
 import { concatBytes, fromUtf8, utf8 } from '../internal/bytes.js';
 import { sha256Hex } from '../internal/hash.js';
-import type { FileIO, ObjectLockRetention, WriteInput, WriteOptions } from '../io/file-io.js';
+import type { FileIO, FileStat, ObjectLockRetention, WriteInput, WriteOptions } from '../io/file-io.js';
 import { ContentHasher, hashContent, hashing } from './content-hash.js';
 import type { RetentionConfig } from './config.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect.js';
@@ -25,6 +25,22 @@ export const BRONZE_INDEX_DIR = '_index';
  * referenced by nothing and may be removed by maintenance.
  */
 export const BRONZE_STAGING_DIR = '_staging';
+/**
+ * Age past which {@link BronzeWriter.cleanStaging} deletes a staged object: a
+ * day, far longer than any ingest takes, so a copy still being hashed is never
+ * touched.
+ */
+export const BRONZE_STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/** What {@link BronzeWriter.cleanStaging} did. */
+export interface StagingCleanup {
+  /** URIs of the staged objects deleted. */
+  deleted: string[];
+  /** Bytes they held. */
+  bytes: number;
+  /** Staged objects kept: younger than the age limit, or of unknown age. */
+  kept: number;
+}
 
 /** A row a reader could not parse, kept in bronze and reported. */
 export interface MalformedRow {
@@ -406,6 +422,32 @@ export class BronzeWriter {
     const parsed = manifestSchema.safeParse(json);
     if (!parsed.success) throw new ValidationError(`ingestion manifest ${location} is invalid: ${parsed.error.issues[0]?.message ?? ''}`, { context: { location } });
     return parsed.data as IngestionManifest;
+  }
+
+  /**
+   * Delete staged copies left by crashed ingests: objects under `_staging/`
+   * older than `olderThanMs` (default {@link BRONZE_STAGING_MAX_AGE_MS}).
+   * A staged object is referenced by nothing (a finished ingest deletes its
+   * own), so this never touches ingested data; objects the store reports no
+   * modification time for are kept. Run it from maintenance, e.g. daily.
+   *
+   * @example
+   * ```ts
+   * const { deleted, bytes } = await bronze.cleanStaging();
+   * ```
+   */
+  async cleanStaging(options: { olderThanMs?: number } = {}): Promise<StagingCleanup> {
+    const maxAge = options.olderThanMs ?? BRONZE_STAGING_MAX_AGE_MS;
+    if (!Number.isFinite(maxAge) || maxAge < 0) throw new ValidationError(`cleanStaging: olderThanMs must be a non-negative number of milliseconds, got ${maxAge}`);
+    const cutoff = this.#now().getTime() - maxAge;
+    const old: FileStat[] = [];
+    let kept = 0;
+    for await (const stat of this.#io.list(this.#at(`${BRONZE_STAGING_DIR}/`))) {
+      if (stat.lastModified !== undefined && stat.lastModified.getTime() < cutoff) old.push(stat);
+      else kept++;
+    }
+    await this.#io.deleteMany(old.map((s) => s.location));
+    return { deleted: old.map((s) => s.location), bytes: old.reduce((n, s) => n + s.size, 0), kept };
   }
 
   /** Every ingestion manifest, optionally of one source, in key order (source, then date, then batch id). */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isLakeError } from '../../../src/errors.js';
 import { sha256Hex } from '../../../src/internal/hash.js';
 import type { FileIO } from '../../../src/io/file-io.js';
-import { BRONZE_STAGING_DIR, BronzeWriter, describeWithReaders } from '../../../src/zones/index.js';
+import { BRONZE_STAGING_DIR, BRONZE_STAGING_MAX_AGE_MS, BronzeWriter, describeWithReaders } from '../../../src/zones/index.js';
 import { codeOf } from '../../helpers/errors.js';
 import { backends } from './fixtures.js';
 
@@ -123,5 +123,31 @@ describe.each(backends)('streamed bronze ingest on $name', (backend) => {
     }
     await expect(bronze.ingest({ source: 's', files: [{ name: 'a.bin', data: broken() }] })).rejects.toThrow(/connection reset/);
     expect(await snapshot(io, `${root}/bronze/`)).toEqual({});
+  });
+
+  it('cleanStaging deletes staged copies a crash left behind once they are old, and nothing else', async () => {
+    const { io, root, cleanup } = await backend.make();
+    cleanups.push(cleanup);
+    const zone = `${root}/bronze`;
+    const bronze = new BronzeWriter({ root: zone, io, now: () => at });
+    await bronze.ingest({ source: 's', files: [{ name: 'a.csv', data: webStream([new TextEncoder().encode('id\n1\n')]) }] });
+    // A process killed while hashing leaves its staged copy (nothing references it).
+    const orphan = `${zone}/${BRONZE_STAGING_DIR}/left-by-a-crash`;
+    await io.write(orphan, new Uint8Array(5000));
+    const before = await snapshot(io, `${zone}/`);
+    // Young (the clock is the write time): kept, as an ingest may still be hashing it.
+    const later = (ms: number) => new BronzeWriter({ root: zone, io, now: () => new Date(Date.now() + ms) });
+    expect(await later(0).cleanStaging()).toEqual({ deleted: [], bytes: 0, kept: 1 });
+    expect(await later(60 * 60 * 1000).cleanStaging()).toMatchObject({ deleted: [], kept: 1 });
+    // A day and more later: deleted, and only it.
+    const r = await later(BRONZE_STAGING_MAX_AGE_MS + 60_000).cleanStaging();
+    expect(r).toEqual({ deleted: [io.resolve(orphan)], bytes: 5000, kept: 0 });
+    const after = await snapshot(io, `${zone}/`);
+    expect(after).toEqual(Object.fromEntries(Object.entries(before).filter(([k]) => !k.startsWith(`${BRONZE_STAGING_DIR}/`))));
+    expect(Object.keys(after).length).toBeGreaterThan(0);
+    // A shorter age limit is honoured; a nonsensical one is refused.
+    await io.write(orphan, new Uint8Array(1));
+    expect((await later(10_000).cleanStaging({ olderThanMs: 1000 })).deleted).toHaveLength(1);
+    await expect(bronze.cleanStaging({ olderThanMs: -1 })).rejects.toSatisfy((e: unknown) => isLakeError(e, 'VALIDATION'));
   });
 });
