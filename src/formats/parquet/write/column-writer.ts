@@ -174,11 +174,13 @@ export class ColumnChunkWriter {
     if (v.kind === 'bool') return this.appendBools(v.bits, v.bitOffset, v.sel, v0, v1);
     if (this.dictMode) {
       const dict = this.dict!;
-      if (v.keyed === true && v.sel !== null) this.encodeKeyed(v.offsets, v.data, v.sel, v0, v1);
-      else dict.encode(v.offsets, v.data, v.sel, v0, v1, this.idx);
       let bytes = 4 * (v1 - v0);
-      if (v.sel === null) bytes += v.offsets[v1]! - v.offsets[v0]!;
-      else for (let i = v0; i < v1; i++) bytes += v.offsets[v.sel[i]! + 1]! - v.offsets[v.sel[i]!]!;
+      if (v.keyed === true && v.sel !== null) bytes += this.encodeKeyed(v.offsets, v.data, v.sel, v0, v1);
+      else {
+        dict.encode(v.offsets, v.data, v.sel, v0, v1, this.idx);
+        if (v.sel === null) bytes += v.offsets[v1]! - v.offsets[v0]!;
+        else for (let i = v0; i < v1; i++) bytes += v.offsets[v.sel[i]! + 1]! - v.offsets[v.sel[i]!]!;
+      }
       this.plainEstimate += bytes;
       // Mostly distinct values: give the dictionary up now rather than after a page of hashing
       // (or once other chunks of the column, started at the same time, found so).
@@ -198,8 +200,11 @@ export class ColumnChunkWriter {
     this.appendPlainBytes(v.offsets, v.data, v.sel, v0, v1);
   }
 
-  /** Dictionary-encoded input: each source key is looked up in `dict` once per chunk. */
-  private encodeKeyed(offsets: Int32Array, data: Uint8Array, keys: Int32Array, v0: number, v1: number): void {
+  /**
+   * Dictionary-encoded input: each source key is looked up in `dict` once per
+   * chunk. Returns the bytes of the values (for the PLAIN size estimate).
+   */
+  private encodeKeyed(offsets: Int32Array, data: Uint8Array, keys: Int32Array, v0: number, v1: number): number {
     if (this.remapFor !== offsets) {
       this.remapFor = offsets;
       this.remap = new Int32Array(offsets.length - 1).fill(-1);
@@ -210,6 +215,7 @@ export class ColumnChunkWriter {
     out.ensure(v1 - v0);
     const idx = out.values;
     let o = out.length;
+    let bytes = 0;
     for (let v = v0; v < v1; v++) {
       const key = keys[v]!;
       let d = remap[key]!;
@@ -218,8 +224,10 @@ export class ColumnChunkWriter {
         remap[key] = d;
       }
       idx[o++] = d;
+      bytes += offsets[key + 1]! - offsets[key]!;
     }
     out.length = o;
+    return bytes;
   }
 
   private appendBools(bits: Uint8Array, bitOffset: number, sel: Int32Array | null, v0: number, v1: number): void {

@@ -151,7 +151,8 @@ function byteArrays(d: Data): { offsets: Int32Array; data: Uint8Array } {
     return { offsets, data };
   }
   const raw = d.valueOffsets as Int32Array | BigInt64Array;
-  if (raw instanceof Int32Array) return { offsets: raw, data };
+  // Builders leave spare capacity after the last offset: exactly length + 1 of them count.
+  if (raw instanceof Int32Array) return { offsets: raw.length === d.length + 1 ? raw : raw.subarray(0, d.length + 1), data };
   const base = Number(raw[0] ?? 0n);
   const offsets = new Int32Array(d.length + 1);
   for (let i = 0; i <= d.length; i++) offsets[i] = Number(raw[i]!) - base;
@@ -207,9 +208,18 @@ export function leafValues(leaf: LeafColumn, d: Data, sel: Int32Array | null, n:
       if (DataType.isDictionary(a)) {
         const { offsets, data } = dictionaryValues(d);
         const idx = d.values as ArrayLike<number | bigint>;
-        const composed = new Int32Array(n);
-        for (let i = 0; i < n; i++) composed[i] = Number(idx[sel === null ? i : sel[i]!]!);
-        for (let i = 0; i < n; i++) if (composed[i]! < 0 || composed[i]! >= offsets.length - 1) throw new ValidationError(`column ${leaf.columnName}: a dictionary index is out of range; the Arrow data is corrupt`);
+        let composed: Int32Array;
+        // 32-bit keys read in order are used as they are (the writer only reads them).
+        if (sel === null && idx instanceof Int32Array) composed = idx.length === n ? idx : idx.subarray(0, n);
+        else {
+          composed = new Int32Array(n);
+          for (let i = 0; i < n; i++) composed[i] = Number(idx[sel === null ? i : sel[i]!]!);
+        }
+        const size = offsets.length - 1;
+        for (let i = 0; i < n; i++) {
+          const k = composed[i]!;
+          if (k < 0 || k >= size) throw new ValidationError(`column ${leaf.columnName}: a dictionary index is out of range; the Arrow data is corrupt`);
+        }
         return { kind: 'bytes', n, offsets, data, sel: composed, keyed: true };
       }
       const { offsets, data } = byteArrays(d);

@@ -1,4 +1,4 @@
-import { Bool, DateMillisecond, Dictionary, Field, Float32, Int32, Int64, LargeUtf8, Schema as ArrowSchema, Table, TimestampMillisecond, TimestampMicrosecond, Utf8, vectorFromArray, tableFromArrays } from 'apache-arrow';
+import { Bool, DateMillisecond, Dictionary, Field, Float32, Int32, Int64, LargeUtf8, Schema as ArrowSchema, Table, TimestampMillisecond, TimestampMicrosecond, Utf8, makeVector, vectorFromArray, tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { rowsToArrow } from '../../../../src/formats/arrow/index.js';
 import { ParquetWriter, parquetWriteOptionsFromProperties, writeParquet } from '../../../../src/formats/parquet/write/index.js';
@@ -283,6 +283,21 @@ describe('Arrow input types', () => {
         flag: i % 3 === 0,
       };
     })));
+  });
+
+  it('refuses dictionary keys outside the dictionary (corrupt Arrow data), with and without nulls', async () => {
+    const schema = newSchema([optionalField(1, 'dict', Types.string)]);
+    for (const withNulls of [false, true]) {
+      const good = vectorFromArray(['a', withNulls ? null : 'b', 'a', 'b'], new Dictionary(new Utf8(), new Int32()));
+      const keys = (good.data[0]!.values as Int32Array).slice();
+      keys[2] = 7; // two entries in the dictionary
+      const corrupt = new Table({ dict: makeVector(good.data[0]!.clone(good.data[0]!.type, 0, 4, good.data[0]!.nullCount, [good.data[0]!.valueOffsets, keys, good.data[0]!.nullBitmap] as never)) });
+      const e = await writeParquet(corrupt, schema).catch((x: unknown) => x);
+      expect(isLakeError(e, 'VALIDATION')).toBe(true);
+      expect(String((e as Error).message)).toMatch(/column dict: a dictionary index is out of range/);
+      // The same keys in range write and read back.
+      expect((await readRaw((await writeParquet(new Table({ dict: good }), schema)).bytes)).map((r) => r['dict'] ?? null)).toEqual(['a', withNulls ? null : 'b', 'a', 'b']);
+    }
   });
 
   it('names the column when the Arrow type cannot hold the Iceberg type', async () => {
