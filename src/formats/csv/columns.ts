@@ -57,11 +57,11 @@ function describe(b: Uint8Array, s: number, e: number): string {
 /** Builds one Arrow column for one record batch at a time. */
 export class ColumnBuilder {
   length = 0;
-  private valid!: Uint8Array;
+  private valid = new Uint8Array(0);
   private nulls = 0;
   private i32!: Int32Array;
   private f64!: Float64Array;
-  private u8!: Uint8Array;
+  private u8 = new Uint8Array(0);
   private offsets!: Int32Array;
   private bytes!: Uint8Array;
   private scratch = new Uint8Array(256);
@@ -85,11 +85,17 @@ export class ColumnBuilder {
   /** Rows the buffers hold now; they grow up to the batch size. */
   private allocated = 0;
 
-  /** Start a new batch (fresh buffers: the finished Data keeps the old ones). */
+  /**
+   * Start a new batch (fresh value buffers: the finished Data keeps the old
+   * ones). Batches are usually as large as the last one, so the buffers start
+   * at its size instead of growing from 1,024 rows again.
+   */
   reset(): void {
+    const rows = Math.min(this.capacity, Math.max(1024, this.length));
+    const bytes = this.kind === 'string' && this.length > 0 ? this.offsets[this.length]! : 0;
     this.length = 0;
     this.nulls = 0;
-    this.alloc(Math.min(this.capacity, 1024));
+    this.alloc(rows, bytes);
   }
 
   /** Make room for `rows` more rows. */
@@ -125,17 +131,18 @@ export class ColumnBuilder {
     }
   }
 
-  private alloc(n: number): void {
+  private alloc(n: number, bytesHint = 0): void {
     this.allocated = n;
-    this.valid = new Uint8Array(n);
+    // Validity and booleans are packed into new bitmaps by finish(), so their byte-per-row buffers are reused.
+    if (this.valid.length < n) this.valid = new Uint8Array(n);
     switch (this.kind) {
       case 'string':
         this.offsets = new Int32Array(n + 1);
-        this.bytes = new Uint8Array(Math.max(1024, n * 16));
+        this.bytes = new Uint8Array(Math.max(1024, bytesHint > 0 ? bytesHint + (bytesHint >> 3) : n * 16));
         this.offsets[0] = 0;
         break;
       case 'boolean':
-        this.u8 = new Uint8Array(n);
+        if (this.u8.length < n) this.u8 = new Uint8Array(n);
         break;
       case 'double':
         this.f64 = new Float64Array(n);
