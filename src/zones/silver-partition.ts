@@ -183,39 +183,77 @@ const same = (s: string): string => s;
 
 function integerDays(d: Data, per: number, dayText: (day: number) => string): ColumnCodes {
   const n = d.length;
-  const out = new Codes(n);
   const bitmap = d.nullCount > 0 ? d.nullBitmap : undefined;
   const isNull = (i: number): boolean => bitmap !== undefined && bitmap !== null && ((bitmap[(d.offset + i) >> 3]! >> ((d.offset + i) & 7)) & 1) === 0;
+  // Each row's day (NaN for a null), then the codes.
+  const days = new Float64Array(n);
   if (d.values instanceof Int32Array) {
-    const days = d.values;
+    const v = d.values;
+    for (let i = 0; i < n; i++) days[i] = isNull(i) ? NaN : v[i]!;
+  } else {
+    const big = d.values as BigInt64Array;
+    // 64-bit values read as two 32-bit words: exact as a double while |v| < 2^53.
+    const words = new Int32Array(big.buffer, big.byteOffset, 2 * n);
+    const perBig = BigInt(per);
     for (let i = 0; i < n; i++) {
-      if (isNull(i)) out.set(i, HIVE_NULL_PARTITION, nullText);
-      else out.set(i, days[i]!, dayText);
+      if (isNull(i)) {
+        days[i] = NaN;
+        continue;
+      }
+      const hi = words[2 * i + 1]!;
+      // Exact: for |v| < 2^53 the rounded quotient is never pulled up to the next integer (it is off by less than 1/per).
+      if (hi >= -0x200000 && hi < 0x200000) days[i] = Math.floor((hi * 4294967296 + (words[2 * i]! >>> 0)) / per);
+      else {
+        const v = big[i]!;
+        const q = v / perBig;
+        days[i] = Number(v < 0n && q * perBig !== v ? q - 1n : q);
+      }
+    }
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const day = days[i]!;
+    if (day < lo) lo = day;
+    if (day > hi) hi = day;
+  }
+  if (hi - lo >= DENSE_DAYS) {
+    const out = new Codes(n);
+    for (let i = 0; i < n; i++) {
+      const day = days[i]!;
+      if (day !== day) out.set(i, HIVE_NULL_PARTITION, nullText);
+      else out.set(i, day, dayText);
     }
     return out;
   }
-  const big = d.values as BigInt64Array;
-  // 64-bit values read as two 32-bit words: exact as a double while |v| < 2^53.
-  const words = new Int32Array(big.buffer, big.byteOffset, 2 * n);
-  const perBig = BigInt(per);
+  // A batch spans few days (the usual case): codes from a table indexed by day, no Map lookup per row.
+  const table = new Int32Array(lo <= hi ? hi - lo + 1 : 0).fill(-1);
+  const codes = new Int32Array(n);
+  const texts: string[] = [];
+  let nullCode = -1;
   for (let i = 0; i < n; i++) {
-    if (isNull(i)) {
-      out.set(i, HIVE_NULL_PARTITION, nullText);
+    const day = days[i]!;
+    if (day !== day) {
+      if (nullCode < 0) {
+        nullCode = texts.length;
+        texts.push(HIVE_NULL_PARTITION);
+      }
+      codes[i] = nullCode;
       continue;
     }
-    const hi = words[2 * i + 1]!;
-    let day: number;
-    // Exact: for |v| < 2^53 the rounded quotient is never pulled up to the next integer (it is off by less than 1/per).
-    if (hi >= -0x200000 && hi < 0x200000) day = Math.floor((hi * 4294967296 + (words[2 * i]! >>> 0)) / per);
-    else {
-      const v = big[i]!;
-      const q = v / perBig;
-      day = Number(v < 0n && q * perBig !== v ? q - 1n : q);
+    let c = table[day - lo]!;
+    if (c < 0) {
+      c = texts.length;
+      table[day - lo] = c;
+      texts.push(dayText(day));
     }
-    out.set(i, day, dayText);
+    codes[i] = c;
   }
-  return out;
+  return { codes, texts };
 }
+
+/** Batches whose days span fewer than this many are coded through a table indexed by day. */
+const DENSE_DAYS = 1 << 16;
 
 /** Any other column, value by value: `Date`s and numbers (milliseconds) by UTC day, text by its leading ISO date. */
 function textDays(d: Data, column: string, dayText: (day: number) => string): ColumnCodes {

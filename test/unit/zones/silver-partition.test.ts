@@ -52,6 +52,21 @@ describe('silver partition routing', () => {
     );
   });
 
+  it('numbers partitions by first appearance, one code per day and one for null, over narrow and wide spans of days (property)', () => {
+    const day = fc.oneof(fc.integer({ min: 20_000, max: 20_100 }), fc.integer({ min: -106_000, max: 106_000 }));
+    fc.assert(
+      fc.property(fc.array(fc.option(day, { nil: null }), { minLength: 1, maxLength: 80 }), fc.boolean(), (days, narrow) => {
+        const values = days.map((x) => (x === null ? null : narrow ? 20_000 + (Math.abs(x) % 90) : x));
+        const batch = batchOf('d', new DateDay(), values.map((v) => (v === null ? null : new Date(v * 86_400_000))));
+        const codes = dayCoder('d')(batch);
+        const order: (number | null)[] = [];
+        for (const v of values) if (!order.includes(v)) order.push(v);
+        expect(Array.from(codes.codes!, (c) => c)).toEqual(values.map((v) => order.indexOf(v)));
+        expect(codes.texts).toEqual(order.map((v) => (v === null ? HIVE_NULL_PARTITION : isoDay(v))));
+      }),
+    );
+  });
+
   it('days of dates, of ISO text (kept as written), and refuses text that is not a date', () => {
     expect(textsOf(dayCoder('d')(batchOf('d', new DateDay(), [new Date(Date.UTC(2026, 10, 20)), null, new Date(Date.UTC(1960, 0, 1))])))).toEqual(['2026-11-20', HIVE_NULL_PARTITION, '1960-01-01']);
     expect(textsOf(dayCoder('d')(batchOf('d', new DateMillisecond(), [new Date(Date.UTC(2026, 10, 20)), new Date(Date.UTC(1969, 11, 31))])))).toEqual(['2026-11-20', '1969-12-31']);

@@ -13,14 +13,18 @@ export function compareStat(sort: SortKind, a: Uint8Array, b: Uint8Array): numbe
     case 'bool':
       return a[0]! - b[0]!;
     case 'i32': {
-      const x = dv(a).getInt32(0, true);
-      const y = dv(b).getInt32(0, true);
+      const x = int32At(a, 0);
+      const y = int32At(b, 0);
       return x < y ? -1 : x > y ? 1 : 0;
     }
     case 'i64': {
-      const x = dv(a).getBigInt64(0, true);
-      const y = dv(b).getBigInt64(0, true);
-      return x < y ? -1 : x > y ? 1 : 0;
+      // High words signed, then low words unsigned: no BigInt per comparison.
+      const xh = int32At(a, 4);
+      const yh = int32At(b, 4);
+      if (xh !== yh) return xh < yh ? -1 : 1;
+      const xl = int32At(a, 0) >>> 0;
+      const yl = int32At(b, 0) >>> 0;
+      return xl < yl ? -1 : xl > yl ? 1 : 0;
     }
     case 'f32':
       return compareFloat(dv(a).getFloat32(0, true), dv(b).getFloat32(0, true));
@@ -33,6 +37,11 @@ export function compareStat(sort: SortKind, a: Uint8Array, b: Uint8Array): numbe
     case 'bytes':
       return compareUnsigned(a, 0, a.length, b, 0, b.length);
   }
+}
+
+/** The little-endian signed 32-bit integer at `a[p, p + 4)`. */
+function int32At(a: Uint8Array, p: number): number {
+  return a[p]! | (a[p + 1]! << 8) | (a[p + 2]! << 16) | (a[p + 3]! << 24);
 }
 
 function dv(a: Uint8Array): DataView {
