@@ -144,8 +144,8 @@ export class FileSink {
   async add(batch: RecordBatch): Promise<void> {
     if (batch.numRows === 0) return;
     const { group, counts, values } = this.partitionOf(batch);
-    // One batch per partition, scattered in one sequential pass per column;
-    // batches the scatter does not cover (nested columns) are read in place through row indexes.
+    // One batch per partition, slices of a copy sorted by partition in one sequential pass per
+    // column; batches the sort does not cover (nested columns) are read in place through row indexes.
     const parts = values.length === 1 ? [batch] : scatterBatch(this.#encoder.encode(batch), group, counts);
     const rows = parts === undefined ? rowsByGroup(group, counts) : undefined;
     for (let g = 0; g < values.length; g++) {

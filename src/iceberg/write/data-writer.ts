@@ -94,7 +94,7 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
     const dir = spec.fields.length === 0 ? dataDir : `${dataDir}/${partitionToPath(spec, schema, group.tuple)}`;
     const seq = ++counter;
     const location = `${dir}/${prefix}-${String(seq).padStart(5, '0')}.parquet`;
-    // Batches split off by partition are this call's own: they can move to another thread.
+    // Batches split off by partition are this call's own: they may be encoded on another thread (copied there).
     const remote = group.owned === true && pool !== undefined && wireable(group.batch) ? pool.tryOpen(schema, parquetOptions) : undefined;
     const queue = new ChunkQueue();
     const done = io.write(location, queue);
@@ -290,10 +290,11 @@ export function partitionRouter(schema: Schema, spec: PartitionSpec, hints?: Dic
     let rows: Int32Array[] | undefined;
     if (groups === 1) parts = [batch];
     else {
-      // Each partition gets its own batch, scattered in one sequential pass per
-      // column. Batches the scatter does not cover (nested columns) are written
-      // in place through row indexes, with repetitive strings dictionary-encoded
-      // first so that gathering them reads keys rather than scattered bytes.
+      // Repetitive strings are dictionary-encoded first (the split then moves
+      // keys, and the writers map keys instead of hashing values). Each
+      // partition's batch is a slice of one copy sorted by partition, made in
+      // one sequential pass per column. Batches the sort does not cover (nested
+      // columns) are written in place through row indexes.
       const source = dictionaryEncodeForSplit(batch, hints);
       parts = scatterBatch(source, gid, counts);
       if (parts === undefined) {

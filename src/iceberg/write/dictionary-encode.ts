@@ -1,15 +1,14 @@
 /**
  * Dictionary-encode string columns before a batch is split into partitions
- * by gathering (the row-index path, for batches the scatter in scatter.ts does
- * not cover), and for silver partition routing.
+ * (Iceberg writes and silver partition routing).
  *
- * Gathering a batch by partition reads every column in partition order: for
- * strings that is a random read of each value, which is memory-latency bound.
- * Encoding a string column
- * once, in order, turns it into 32-bit keys over a small dictionary; the split
- * then gathers only the keys, and the Parquet writer reads values from the
- * dictionary, which stays in cache. Columns whose values are mostly distinct
- * are left as they are (the dictionary would be as large as the column).
+ * Encoding a string column once, in order, turns it into 32-bit keys over a
+ * small dictionary: the split (scatter.ts, or gathering by row index for
+ * batches it does not cover) then moves keys instead of bytes, and each
+ * file's Parquet writer maps a key to its own dictionary once instead of
+ * hashing every value. Columns whose values are mostly distinct are left as
+ * they are (the dictionary would be as large as the column), and marked so
+ * in the writers' shared DictionaryHints.
  */
 import { Binary, Data, Dictionary, Int32, RecordBatch, Schema, Struct, Type, Utf8, makeData, makeVector, type DataType } from 'apache-arrow';
 import { BytesDictionary, type DictionaryHints } from '../../formats/parquet/write/dictionary.js';
