@@ -5,6 +5,7 @@
  * decides. Nothing is visible until the writer commits (data files) or
  * publishes (quarantine).
  */
+import { concatBytes } from '../internal/bytes.js';
 import { Field, Schema as ArrowSchema, type RecordBatch, type Table as ArrowTable } from 'apache-arrow';
 import { arrowToIcebergSchema } from '../formats/arrow/from-arrow-schema.js';
 import { arrowToRows } from '../formats/arrow/arrow-to-rows.js';
@@ -42,16 +43,7 @@ export const SILVER_BUFFER_BUDGET_BYTES = 48 * 1024 * 1024;
  */
 async function pushAll(queue: ChunkQueue, chunks: readonly Uint8Array[]): Promise<void> {
   if (chunks.length === 0) return;
-  if (chunks.length === 1) return queue.push(chunks[0]!);
-  let n = 0;
-  for (const c of chunks) n += c.byteLength;
-  const out = new Uint8Array(n);
-  let p = 0;
-  for (const c of chunks) {
-    out.set(c, p);
-    p += c.byteLength;
-  }
-  return queue.push(out);
+  return queue.push(concatBytes(chunks));
 }
 
 /** The row indexes of each group, in order. */

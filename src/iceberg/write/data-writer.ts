@@ -122,11 +122,8 @@ export async function writeDataFiles(io: FileIO, metadata: TableMetadata, input:
   try {
     for await (const batch of batchesOf(input)) {
       if (batch.numRows === 0) continue;
-      const groups: (RoutedGroup | undefined)[] = route(batch);
-      for (let g = 0; g < groups.length; g++) {
-        // Drop each partition's batch once it is written, so its buffers can go.
-        const group = groups[g]!;
-        groups[g] = undefined;
+      // The partitions' batches share one sorted copy of the batch: it goes once all are written.
+      for (const group of route(batch)) {
         let file = open.get(group.key);
         // One write in flight per remote file; its sizes are known once it is done.
         if (file?.remote === true) {

@@ -4,6 +4,7 @@
  * group at a time), so a caller can stream them to a FileIO and roll files by
  * size with bounded memory.
  */
+import { concatBytes } from '../../../internal/bytes.js';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { ValidationError } from '../../../errors.js';
 import type { DataFileMetrics } from '../../../iceberg/metrics.js';
@@ -320,11 +321,5 @@ export async function writeParquet(
   const parts = await writer.write(data);
   const end = await writer.finish();
   parts.push(...end.chunks);
-  const bytes = new Uint8Array(end.fileSize);
-  let p = 0;
-  for (const x of parts) {
-    bytes.set(x, p);
-    p += x.length;
-  }
-  return { bytes, fileSize: end.fileSize, metrics: end.metrics };
+  return { bytes: concatBytes(parts, end.fileSize), fileSize: end.fileSize, metrics: end.metrics };
 }

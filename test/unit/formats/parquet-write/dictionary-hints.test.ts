@@ -1,3 +1,4 @@
+import { concatBytes } from '../../../../src/internal/bytes.js';
 import fc from 'fast-check';
 import { Table, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -34,12 +35,7 @@ async function writeGroups(tables: readonly Table[], options: ParquetWriteOption
   }
   const end = await writer.finish();
   parts.push(...end.chunks);
-  const out = new Uint8Array(end.fileSize);
-  let p = 0;
-  for (const x of parts) {
-    out.set(x, p);
-    p += x.length;
-  }
+  const out = concatBytes(parts, end.fileSize);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { concatBytes } from '../../../../src/internal/bytes.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rowsToArrow } from '../../../../src/formats/arrow/index.js';
@@ -231,12 +232,7 @@ describe('ParquetWriter properties', () => {
         }
         const end = await writer.finish();
         parts.push(...end.chunks);
-        const bytes = new Uint8Array(end.fileSize);
-        let p = 0;
-        for (const x of parts) {
-          bytes.set(x, p);
-          p += x.length;
-        }
+        const bytes = concatBytes(parts, end.fileSize);
         expect(await readRaw(bytes)).toEqual(expectedRows(schema, rows));
         const { columnSizes, splitOffsets, ...rest } = end.metrics;
         expect(rest).toEqual(expectedMetrics(schema, rows));

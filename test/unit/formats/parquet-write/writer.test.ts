@@ -1,3 +1,4 @@
+import { concatBytes } from '../../../../src/internal/bytes.js';
 import { Bool, DateMillisecond, Dictionary, Field, Float32, Int32, Int64, LargeUtf8, Schema as ArrowSchema, Table, TimestampMillisecond, TimestampMicrosecond, Utf8, makeVector, vectorFromArray, tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { rowsToArrow } from '../../../../src/formats/arrow/index.js';
@@ -138,13 +139,8 @@ describe('ParquetWriter round trips (read back with hyparquet)', () => {
     expect(returned).toBeGreaterThan(0);
     const end = await writer.finish();
     parts.push(...end.chunks);
-    const bytes = new Uint8Array(end.fileSize);
-    let p = 0;
-    for (const x of parts) {
-      bytes.set(x, p);
-      p += x.length;
-    }
-    expect(p).toBe(end.fileSize);
+    expect(parts.reduce((n, x) => n + x.length, 0)).toBe(end.fileSize);
+    const bytes = concatBytes(parts, end.fileSize);
     const md = metadataOf(bytes);
     expect(md.row_groups.length).toBeGreaterThan(2);
     expect(end.metrics.splitOffsets).toEqual(md.row_groups.map((g) => BigInt(g.columns[0]!.meta_data!.dictionary_page_offset ?? g.columns[0]!.meta_data!.data_page_offset)));
