@@ -49,6 +49,8 @@ export default defineConfig({
   removeNodeProtocol: false,
   treeshake: true,
   // Dependencies and peers are external anyway; these stay external even if
-  // someone moves them to devDependencies by mistake.
-  external: ['aws-cdk-lib', 'constructs', 'cdk-nag', /^@aws-sdk\//, /^@smithy\//, /^node:/],
+  // someone moves them to devDependencies by mistake. Optional dependencies
+  // are not external by default: the native zstd binding must be (its loader
+  // requires a per-platform binary at run time).
+  external: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@toondepauw/node-zstd', /^@aws-sdk\//, /^@smithy\//, /^node:/],
 });

@@ -4,8 +4,30 @@
  * alike, and reports medians and ratios. Results go to the console and into
  * the workload's own section of docs/BENCHMARKS.md.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+let built: string | undefined;
+
+/**
+ * The package as users run it: the sources built by tsup (the project's
+ * tsup.config.ts, declarations skipped) into `.cache/bench-dist`, once per
+ * benchmark run. Workloads whose lakekit side runs in a child process import
+ * lakekit from here, so a fresh process pays what an installed lakekit pays,
+ * not a TypeScript loader's transpiling and resolving.
+ */
+export function builtPackage(): string {
+  if (built === undefined) {
+    const out = join(ROOT, '.cache', 'bench-dist');
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--no-dts', '--silent', '-d', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    built = out;
+  }
+  return built;
+}
 
 /** One measured candidate. */
 export interface Candidate {

@@ -9,32 +9,27 @@
  * The data is generated once and written to an Arrow IPC file; each run is a
  * fresh process per side that loads that file (untimed), creates an empty
  * table (untimed) and times only the append, from inside the process. The
- * lakekit process also reports its peak RSS (`process.resourceUsage().maxRSS`),
- * compared with the raw size of the Arrow data (the sum of its buffers).
- * Targets: lakekit at least as fast as pyiceberg (parity — the issue names
- * no number), peak RSS ≤ 3 × the raw data.
- *
- * The module is also the lakekit child process: `node --import tsx
- * bench/workloads/iceberg-append.ts --child '<json>'`.
+ * lakekit process (iceberg-append-child.mjs: plain Node on the built package,
+ * as users run it) also reports its peak RSS, compared with the raw size of
+ * the Arrow data (the sum of its buffers). Targets: lakekit at least as fast
+ * as pyiceberg (parity — the issue names no number), peak RSS ≤ 3 × the raw
+ * data.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tableFromIPC, tableToIPC, type Table as ArrowTable } from 'apache-arrow';
+import { tableToIPC, type Table as ArrowTable } from 'apache-arrow';
 import { FileSystemCatalog } from '../../src/catalog/filesystem/catalog.js';
 import { LocalFileIO } from '../../src/io/local.js';
 import { buildPartitionSpec } from '../../src/iceberg/spec/partition.js';
 import { transactionsSchema } from './parquet-encode.js';
 import { Transforms } from '../../src/iceberg/spec/transforms.js';
 import { Table } from '../../src/iceberg/table/table.js';
-import { setDefaultParquetEncoderPool } from '../../src/formats/parquet/write/encoder-pool.js';
-import { useParquetWorkers } from '../../src/io/local.js';
-import { median, type Row, type Section } from '../harness.js';
+import { builtPackage, median, type Row, type Section } from '../harness.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SELF = fileURLToPath(import.meta.url);
+const CHILD = fileURLToPath(new URL('./iceberg-append-child.mjs', import.meta.url));
 
 export { transactionsSchema };
 
@@ -48,7 +43,7 @@ export function arrowBytes(t: ArrowTable): number {
   return total;
 }
 
-/** Create `db.tx` in a file-system catalog at `warehouse` and append `data` to it; returns the table. */
+/** Create `db.tx` in a file-system catalog at `warehouse` and append `data` to it (from the sources; the scan benchmark's setup). */
 export async function createAndAppend(warehouse: string, data: ArrowTable, fsync: boolean): Promise<{ table: Table; appendMs: number; appendCpuMs: number }> {
   const catalog = new FileSystemCatalog({ warehouse, io: new LocalFileIO({ root: warehouse, fsync }) });
   await catalog.createNamespace(['db']);
@@ -61,13 +56,14 @@ export async function createAndAppend(warehouse: string, data: ArrowTable, fsync
   return { table, appendMs: performance.now() - t0, appendCpuMs: (c.user + c.system) / 1000 };
 }
 
+/** What iceberg-append-child.mjs takes (see its ChildConfig). */
 interface ChildConfig {
+  dist: string;
   ipc: string;
   warehouse: string;
   fsync: boolean;
-  /** Encode partitions on worker threads too (`useParquetWorkers()`). */
   workers?: boolean;
-  /** Appends of the same rows after the first, in the same process (the warm measurement is the last). */
+  nativeZstd?: boolean;
   warm?: number;
 }
 
@@ -80,6 +76,8 @@ interface AppendResult {
   rawBytes?: number;
   files: number;
   records: number;
+  /** lakekit: the zstd implementation used ('native' or 'webassembly'). */
+  zstd?: string;
   /** lakekit with workers: files encoded on worker threads. */
   remoteFiles?: number;
   /** With `warm`: the last of the further appends in the same process (JIT-compiled code, table already holding rows). */
@@ -87,63 +85,6 @@ interface AppendResult {
   warmCpuMs?: number;
   /** pyiceberg only: whether its Rust extension pyiceberg-core computed the partition transform. */
   core?: boolean;
-}
-
-/**
- * Peak RSS of this process image. Linux's VmHWM, not `resourceUsage().maxRSS`:
- * after fork + exec, `ru_maxrss` carries the parent's RSS at fork time (here the
- * benchmark process holding the data), which would swamp the child's own peak.
- */
-function peakRss(): number {
-  try {
-    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) * 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}
-
-/** The lakekit side, in its own process so its peak RSS is the append's. */
-async function child(config: ChildConfig): Promise<void> {
-  // Set up at startup, as a service would: the threads boot while the data loads.
-  let remoteFiles: number | undefined;
-  if (config.workers === true) {
-    const pool = useParquetWorkers()!;
-    remoteFiles = 0;
-    setDefaultParquetEncoderPool({
-      tryOpen(schema, options) {
-        const e = pool.tryOpen(schema, options);
-        if (e !== undefined) remoteFiles!++;
-        return e;
-      },
-    });
-  }
-  const data = tableFromIPC(await readFile(config.ipc));
-  const rssBeforeBytes = process.memoryUsage().rss;
-  const { table, appendMs, appendCpuMs } = await createAndAppend(config.warehouse, data, config.fsync);
-  const summary: Readonly<Record<string, string | undefined>> = table.currentSnapshot()?.summary ?? {};
-  const maxRssBytes = peakRss();
-  let warm: { warmMs: number; warmCpuMs: number } | undefined;
-  for (let i = 0; i < (config.warm ?? 0); i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await table.append(data);
-    const c = process.cpuUsage(c0);
-    warm = { warmMs: performance.now() - t0, warmCpuMs: (c.user + c.system) / 1000 };
-  }
-  const out: AppendResult = {
-    ms: appendMs,
-    cpuMs: appendCpuMs,
-    ...warm,
-    maxRssBytes,
-    rssBeforeBytes,
-    rawBytes: arrowBytes(data),
-    files: Number(summary['added-data-files']),
-    records: Number(summary['total-records']),
-    ...(remoteFiles === undefined ? {} : { remoteFiles }),
-  };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 const PYICEBERG_APPEND = `
@@ -262,10 +203,11 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
     let n = 0;
     /** Further appends in the same process for the warm measurement (default candidate and pyiceberg only). */
     const WARM = 2;
-    const lakekit = (fsync: boolean, workers = false, warm = 0) => async (): Promise<AppendResult> => {
+    const dist = builtPackage();
+    const lakekit = (fsync: boolean, workers = false, warm = 0, nativeZstd = true) => async (): Promise<AppendResult> => {
       const warehouse = join(scratch, `lk-${++n}`);
-      const config: ChildConfig = { ipc, warehouse, fsync, workers, warm };
-      const r = await runCommand(process.execPath, ['--import', 'tsx', SELF, '--child', JSON.stringify(config)], {}, { cwd: ROOT, timeoutMs: 900_000 });
+      const config: ChildConfig = { dist, ipc, warehouse, fsync, workers, warm, nativeZstd };
+      const r = await runCommand(process.execPath, [CHILD, JSON.stringify(config)], {}, { cwd: ROOT, timeoutMs: 900_000 });
       await rm(warehouse, { recursive: true, force: true });
       return lastJson<AppendResult>(r, 'the lakekit append process');
     };
@@ -280,10 +222,11 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
       { name: 'lakekit Table.append (the default: calling thread, fsync)', run: lakekit(true, false, WARM) },
       { name: 'lakekit Table.append, fsync off', run: lakekit(false) },
       { name: `lakekit Table.append with useParquetWorkers() (${threads} worker thread${threads === 1 ? '' : 's'} + the calling thread)`, run: lakekit(true, true, WARM) },
+      { name: 'lakekit Table.append, WebAssembly zstd (useNativeCompression(false))', run: lakekit(true, false, 0, false) },
       { name: `pyiceberg ${peerVersions.python.packages['pyiceberg']} Table.append`, run: pyiceberg },
     ];
-    const py = candidates[3]!.name;
-    const lk = candidates.slice(0, 3);
+    const py = candidates[4]!.name;
+    const lk = candidates.slice(0, 4);
     const results = new Map<string, AppendResult[]>(candidates.map((c) => [c.name, []]));
     for (let i = 0; i < runs; i++) {
       // Rotate the order each round so no candidate always runs first.
@@ -323,15 +266,16 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
         notes: [
           `${rows.toLocaleString('en-US')} rows, ${mib(rawBytes)} of Arrow buffers (MiB/s is over that); 30 days of ts, so 30 partitions; zstd Parquet on both sides`,
           `each run is a fresh process per side that loads the same Arrow IPC file and creates an empty table (untimed), then times only \`table.append\` (write + commit) inside the process; median of ${runs} runs, candidates interleaved`,
+          `lakekit runs as users run it: plain Node on the built package (tsup's output of this commit, built at the start of the benchmark), no TypeScript loader; zstd was ${[...new Set(lk.flatMap((c) => results.get(c.name)!.map((r) => r.zstd)))].join(' / ')} across the lakekit rows (native = libzstd through the optional dependency @toondepauw/node-zstd, pages compressed on libuv's thread pool; the WebAssembly row is the fallback where it is not installed)`,
           `data files written: lakekit ${files(subject)}, pyiceberg ${files(py)}; every run committed all ${rows.toLocaleString('en-US')} records`,
           `with worker threads, ${remote.join('/')} of the ${files(pooled)} files per run were encoded on the worker (the calling thread routes rows and encodes the rest; a worker runs the same Parquet writer); threads started at process start (\`useParquetWorkers()\`) and booted while the data loaded. Median ${pooledMs.toFixed(0)} ms = ${(pyMs / pooledMs).toFixed(2)} × pyiceberg's speed: on this 2-core machine the calling thread alone already keeps about 1.4 cores busy (V8's garbage collector and compiler threads, fsync on the libuv pool), so a second isolate (its boot, its own cold JIT) has no core to gain from`,
-          `CPU time of the append, all threads of the process (median): lakekit ${median(results.get(subject)!.map((r) => r.cpuMs ?? 0)).toFixed(0)} ms in ${median(results.get(subject)!.map((r) => r.ms)).toFixed(0)} ms of wall time (V8's garbage collector and compiler threads, libuv's pool beside the calling thread); pyiceberg ${median(results.get(py)!.map((r) => r.cpuMs ?? 0)).toFixed(0)} ms in ${median(results.get(py)!.map((r) => r.ms)).toFixed(0)} ms — pyiceberg writes its data files on a thread pool, and pyarrow's C++ encoder releases the GIL, so both of its threads encode`,
+          `CPU time of the append, all threads of the process (median): lakekit ${median(results.get(subject)!.map((r) => r.cpuMs ?? 0)).toFixed(0)} ms in ${median(results.get(subject)!.map((r) => r.ms)).toFixed(0)} ms of wall time (V8's garbage collector and compiler threads, and zstd on libuv's pool, beside the calling thread); pyiceberg ${median(results.get(py)!.map((r) => r.cpuMs ?? 0)).toFixed(0)} ms in ${median(results.get(py)!.map((r) => r.ms)).toFixed(0)} ms — pyiceberg writes its data files on a thread pool, and pyarrow's C++ encoder releases the GIL, so both of its threads encode`,
           'lakekit uses its file-system catalog; pyiceberg its SqlCatalog on SQLite (catalog cost is a few ms on both sides); pyiceberg does not fsync its files',
           results.get(py)!.every((r) => r.core === true)
             ? 'pyiceberg computed day(ts) with its Rust extension pyiceberg-core'
             : 'pyiceberg-core (the Rust extension pyiceberg needs for partitioned appends) was not installed, so the pyiceberg script supplied day(ts) as the same vectorized arithmetic in pyarrow.compute (`days_between` from the epoch)',
           `memory the default lakekit append adds (peak RSS − RSS just before the append, worst run): ${mib(lkGrowth)} = ${(lkGrowth / rawBytes).toFixed(2)} × the raw Arrow data — target ≤ 3 ×: **${lkGrowth / rawBytes <= 3 ? 'met' : 'NOT met'}**; with worker threads (a second V8 isolate, batches in flight to it): ${mib(pooledGrowth)} (${(pooledGrowth / rawBytes).toFixed(2)} ×)`,
-          `the whole lakekit process peaks at ${mib(lkPeak)} = ${rssRatio.toFixed(2)} × the raw data, counting Node with the tsx loader and the loaded input (${mib(before(subject))} before the append); peaks are Linux VmHWM of each process`,
+          `the whole lakekit process peaks at ${mib(lkPeak)} = ${rssRatio.toFixed(2)} × the raw data, counting Node and the loaded input (${mib(before(subject))} before the append); peaks are Linux VmHWM of each process`,
           `pyiceberg, for comparison: peak RSS ${mib(peak(py))} (${(peak(py) / rawBytes).toFixed(2)} × the raw data), of which the append adds ≤ ${mib(pyGrowth)} (${(pyGrowth / rawBytes).toFixed(2)} ×)`,
           'the machine is a shared 2-core VM under load from other jobs: absolute times vary run to run; the ratio is the point',
         ],
@@ -346,11 +290,4 @@ export async function icebergAppendBench(opts: { rows?: number; runs?: number } 
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === SELF && process.argv[2] === '--child') {
-  child(JSON.parse(process.argv[3] ?? '{}') as ChildConfig).catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  });
 }

@@ -30,4 +30,5 @@ export { rowsToArrow, arrowToRows, columnReader, icebergToArrowSchema, arrowToIc
 export { ParquetWriter, writeParquet, parquetWriteOptionsFromProperties } from '../formats/parquet/write/index.js';
 export { setDefaultParquetEncoderPool, defaultParquetEncoderPool, DictionaryHints, type ParquetEncoderPool, type ParquetFileEncoder } from '../formats/parquet/write/index.js';
 export { readParquet, readParquetFooter } from '../formats/parquet/read/index.js';
+export { useNativeCompression, zstdBackend, type CompressionBackend } from '../formats/compression/index.js';
 export * from './operations/index.js';

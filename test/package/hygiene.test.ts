@@ -49,9 +49,16 @@ describe('dependencies', () => {
     expect(loose).toEqual([]);
   });
 
+  it('optional dependencies are pinned to an exact version, each with a fallback in src/', () => {
+    const loose = Object.entries(pkg.optionalDependencies ?? {}).filter(([, v]) => !/^\d+\.\d+\.\d+$/.test(v));
+    expect(loose).toEqual([]);
+    // Today: native zstd, which falls back to the WebAssembly build (src/formats/compression/native.ts).
+    expect(Object.keys(pkg.optionalDependencies ?? {})).toEqual(['@toondepauw/node-zstd']);
+  });
+
   it('dependencies hold exactly what src/ imports (peers aside), so nothing stray ships and nothing is missing', async () => {
     const imported = await packagesImportedBySrc();
-    const deps = Object.keys(pkg.dependencies ?? {});
+    const deps = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies });
     const peers = Object.keys(pkg.peerDependencies ?? {});
     expect(deps.filter((d) => !imported.has(d)), 'dependencies that src/ never imports').toEqual([]);
     expect([...imported].filter((p) => !deps.includes(p) && !peers.includes(p)), 'packages src/ imports without declaring them').toEqual([]);

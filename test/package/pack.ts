@@ -41,6 +41,7 @@ export interface PackageJson {
   exports: Record<string, unknown>;
   typesVersions?: Record<string, Record<string, string[]>>;
   dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   devDependencies?: Record<string, string>;
@@ -91,14 +92,14 @@ export async function buildPackInstall(): Promise<Packed> {
   const installed = join(project, 'node_modules', 'lakekit');
   await mkdir(installed, { recursive: true });
   await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-  const deps = { ...pkg.peerDependencies, ...pkg.dependencies };
+  const deps = { ...pkg.peerDependencies, ...pkg.dependencies, ...pkg.optionalDependencies };
   for (const name of Object.keys(deps)) {
     const from = join(REPO, 'node_modules', name);
     if (!existsSync(from)) continue; // an optional peer that is not installed
     await mkdir(dirname(join(project, 'node_modules', name)), { recursive: true });
     await symlink(from, join(project, 'node_modules', name), 'dir');
   }
-  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'lakekit-probe', private: true, type: 'module', dependencies: { lakekit: pkg.version, ...pkg.dependencies } }, null, 2));
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'lakekit-probe', private: true, type: 'module', dependencies: { lakekit: pkg.version, ...pkg.dependencies }, optionalDependencies: pkg.optionalDependencies }, null, 2));
   for (const f of ['probe.mjs', 'run-esm.mjs', 'run-cjs.cjs', 'cross-copy.mjs']) await copyFile(join(FIXTURES, f), join(project, f));
 
   return {

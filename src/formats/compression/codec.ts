@@ -3,9 +3,11 @@
  * {@link Compressor} turns one buffer into one compressed buffer in the
  * format's framing; the Parquet writer calls it once per page.
  *
- * Codecs load lazily, so a program that never writes zstd never loads its
- * WebAssembly. Everything here is web-standard: the wasm codecs ship inside
- * their packages' JavaScript, gzip is the platform's `CompressionStream`.
+ * Codecs load lazily, so a program that never writes zstd never loads it.
+ * zstd uses native code on libuv's thread pool where its optional package
+ * loads (native.ts); everywhere else, and for snappy, the WebAssembly builds
+ * that ship inside their packages' JavaScript; gzip is the platform's
+ * `CompressionStream`.
  */
 import { ValidationError } from '../../errors.js';
 
@@ -15,7 +17,11 @@ export type CompressionCodecName = 'zstd' | 'snappy' | 'gzip' | 'uncompressed';
 /** The codecs in {@link CompressionCodecName}, for validation and docs. */
 export const COMPRESSION_CODECS: readonly CompressionCodecName[] = Object.freeze(['zstd', 'snappy', 'gzip', 'uncompressed']);
 
-/** Compresses whole buffers. Synchronous codecs return the bytes directly; gzip returns a promise. */
+/**
+ * Compresses whole buffers. Synchronous codecs return the bytes directly; native
+ * zstd and gzip return a promise. The input must not change until the
+ * promise settles (native zstd reads it from another thread).
+ */
 export interface Compressor {
   readonly codec: CompressionCodecName;
   /** The level in use, when the codec has levels. */

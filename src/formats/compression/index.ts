@@ -1,6 +1,8 @@
 /**
  * Block compressors for the file-format writers: zstd (default for Parquet),
- * snappy, gzip and none. Web-standard; codecs load on first use.
+ * snappy, gzip and none. Codecs load on first use; zstd is native
+ * (asynchronous, on libuv's thread pool) where its optional package loads,
+ * and WebAssembly everywhere else.
  *
  * @example
  * ```ts
@@ -21,6 +23,8 @@ export type { CompressionCodecName, Compressor } from './codec.js';
 export { zstdCompressor, zstdFrameLimit, DEFAULT_ZSTD_LEVEL, MIN_ZSTD_LEVEL, MAX_ZSTD_LEVEL } from './zstd.js';
 export { snappyCompressor } from './snappy.js';
 export { gzipCompressor } from './gzip.js';
+export { useNativeCompression, zstdBackend } from './native.js';
+export type { CompressionBackend } from './native.js';
 
 const UNCOMPRESSED: Compressor = Object.freeze({ codec: 'uncompressed', compress: (data: Uint8Array) => data });
 

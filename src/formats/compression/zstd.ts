@@ -1,9 +1,10 @@
 /**
- * zstd compression through zstd-codec's WebAssembly build (the wasm is
- * embedded in the package's JavaScript, so it loads offline in Node, Deno and
- * browsers without file access or fetch).
+ * zstd compression: native libzstd on libuv's thread pool when the optional
+ * package loads (see native.ts), otherwise zstd-codec's WebAssembly build
+ * (the wasm is embedded in the package's JavaScript, so it loads offline in
+ * Node, Deno and browsers without file access or fetch).
  *
- * That build has a fixed 16 MiB heap: one call must stay well below it or the
+ * The WebAssembly build has a fixed 16 MiB heap: one call must stay well below it or the
  * module aborts for good. Inputs larger than a level-dependent limit are
  * therefore written as several concatenated zstd frames, which the zstd format
  * defines as one stream and every Parquet reader decodes (libzstd's
@@ -12,6 +13,7 @@
  */
 import { IoError, ValidationError } from '../../errors.js';
 import type { Compressor } from './codec.js';
+import { nativeZstdCompressor } from './native.js';
 
 /** zstd level used when none is configured: 1, the fastest regular level (parquet-rs and DuckDB use 1 and 3). */
 export const DEFAULT_ZSTD_LEVEL = 1;
@@ -41,19 +43,25 @@ async function loadSimple(): Promise<ZstdSimple> {
 }
 
 /**
- * A zstd compressor at `level` (default {@link DEFAULT_ZSTD_LEVEL}).
+ * A zstd compressor at `level` (default {@link DEFAULT_ZSTD_LEVEL}): native
+ * and asynchronous when available, else the WebAssembly build (synchronous).
  * Throws ValidationError for a level outside −131072…22.
  *
  * @example
  * ```ts
  * const zstd = await zstdCompressor(3);
- * const frame = zstd.compress(new TextEncoder().encode('hello hello hello'));
+ * const frame = await zstd.compress(new TextEncoder().encode('hello hello hello'));
  * ```
  */
 export async function zstdCompressor(level: number = DEFAULT_ZSTD_LEVEL): Promise<Compressor> {
   if (!Number.isInteger(level) || level < MIN_ZSTD_LEVEL || level > MAX_ZSTD_LEVEL) {
     throw new ValidationError(`zstd level ${level} is invalid; use an integer from ${MIN_ZSTD_LEVEL} to ${MAX_ZSTD_LEVEL}`, { context: { level } });
   }
+  return (await nativeZstdCompressor(level)) ?? wasmZstdCompressor(level);
+}
+
+/** The WebAssembly zstd compressor at a validated `level`. */
+async function wasmZstdCompressor(level: number): Promise<Compressor> {
   loading ??= loadSimple();
   const simple = await loading;
   // zstd-codec maps level 0 to its own default (3), as libzstd does.

@@ -329,14 +329,23 @@ export class ColumnChunkWriter {
   private emit(parts: Uint8Array[], entries: number, encoding: number, dict: boolean): void {
     let uncompressed = 0;
     for (const p of parts) uncompressed += p.length;
-    let body: Uint8Array[] | Promise<Uint8Array>;
-    if (this.opts.compressor.codec === 'uncompressed') body = parts;
-    else {
+    const rec: PageRecord = { dict, entries, encoding, uncompressed, body: parts };
+    if (this.opts.compressor.codec !== 'uncompressed') {
       const c = this.opts.compressor.compress(concat(parts, uncompressed));
-      body = c instanceof Uint8Array ? [c] : c;
+      if (c instanceof Uint8Array) rec.body = [c];
+      else {
+        // Compressing off the calling thread: count the page at its uncompressed size until the codec answers.
+        const pending = c.then((bytes) => {
+          this.pagesBytes += bytes.length - uncompressed;
+          rec.body = [bytes];
+          return bytes;
+        });
+        // A failure surfaces where finish() awaits the page, not as an unhandled rejection before it.
+        pending.catch(() => undefined);
+        rec.body = pending;
+      }
     }
-    this.pagesBytes += Array.isArray(body) ? body.reduce((n, x) => n + x.length, 0) : uncompressed;
-    const rec: PageRecord = { dict, entries, encoding, uncompressed, body };
+    this.pagesBytes += Array.isArray(rec.body) ? rec.body.reduce((n, x) => n + x.length, 0) : uncompressed;
     if (dict) this.pages.unshift(rec);
     else this.pages.push(rec);
   }
