@@ -85,6 +85,8 @@ async function main(config) {
   const c = process.cpuUsage(c0);
   const summary = table.currentSnapshot()?.summary ?? {};
   const maxRssBytes = peakRss();
+  // Files of the timed append only: the warm appends below encode theirs too.
+  const remoteFirst = remoteFiles;
 
   let warm = {};
   for (let i = 0; i < (config.warm ?? 0); i++) {
@@ -105,7 +107,7 @@ async function main(config) {
     files: Number(summary['added-data-files']),
     records: Number(summary['total-records']),
     zstd,
-    ...(remoteFiles === undefined ? {} : { remoteFiles }),
+    ...(remoteFirst === undefined ? {} : { remoteFiles: remoteFirst }),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

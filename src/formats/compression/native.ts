@@ -8,7 +8,7 @@
  * as pyarrow's writer compresses on its own threads. Measured here at level 1
  * on 64 KiB to 1 MiB pages: about 2× the WebAssembly build on one core, more
  * with pages in flight on several pool threads; a 1M-row Iceberg append
- * takes about 18% less time (docs/BENCHMARKS.md).
+ * takes about a fifth less time (docs/BENCHMARKS.md).
  *
  * Where the package is missing (an unsupported platform, `--omit=optional`,
  * a browser, a runtime without Node-API) the WebAssembly build is used; the
