@@ -27,11 +27,12 @@ export const entries = {
 export const internalEntries = {
   'cli/main': 'src/cli/main.ts',
   'io/parquet-worker': 'src/io/local/parquet-worker.ts',
+  'io/csv-worker': 'src/io/local/csv-worker.ts',
 };
 
 export default defineConfig({
   // Built but not exported: the CLI (`bin/lakekit.mjs` runs dist/cli/main.js) and
-  // the Parquet worker thread script (started by ParquetWorkerPool from dist/io/local.js).
+  // the worker thread scripts (started from dist/io/local.js: the Parquet encoders, the CSV reader).
   entry: { ...entries, ...internalEntries },
   format: ['esm', 'cjs'],
   // .d.ts for import, .d.cts for require; shared declarations go to shared

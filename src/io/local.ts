@@ -466,3 +466,4 @@ function mapError(e: unknown, path: string, op: string): unknown {
 }
 
 export { ParquetWorkerPool, useParquetWorkers, type ParquetWorkerPoolOptions } from './local/parquet-workers.js';
+export { readCsvInWorker, CSV_WORKER_BATCHES_AHEAD, type CsvFile } from './local/csv-in-worker.js';

@@ -121,8 +121,12 @@ describe('build config', () => {
 
   it('builds ESM and CJS with declarations and code splitting, keeping node: prefixes', () => {
     // Every exported entry, plus the CLI (built, run by bin/lakekit.mjs, not exported)
-    // and the Parquet worker thread script (started by dist/io/local.js, not exported).
-    expect(internalEntries).toEqual({ 'cli/main': 'src/cli/main.ts', 'io/parquet-worker': 'src/io/local/parquet-worker.ts' });
+    // and the worker thread scripts (started by dist/io/local.js, not exported).
+    expect(internalEntries).toEqual({
+      'cli/main': 'src/cli/main.ts',
+      'io/parquet-worker': 'src/io/local/parquet-worker.ts',
+      'io/csv-worker': 'src/io/local/csv-worker.ts',
+    });
     expect(config.entry).toEqual({ ...entries, ...internalEntries });
     expect([...(config.format as string[])].sort()).toEqual(['cjs', 'esm']);
     expect(config.dts).toBe(true);

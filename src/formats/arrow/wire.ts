@@ -184,16 +184,20 @@ export function wireable(batch: RecordBatch): boolean {
  * column is not covered (see the module comment). With `owned`, buffers that
  * are whole and not shared between columns are transferred (the batch must
  * not be used afterwards); otherwise, and always for dictionaries (shared
- * between batches), the bytes are copied.
+ * between batches), the bytes are copied. With `owned` and `views`, views of
+ * larger buffers move with their whole buffer instead of being copied: for
+ * a producer whose batches own all of their buffers (a reader's fresh
+ * buffers, sized ahead), at the price of sending unused capacity.
  */
-export function batchToWire(batch: RecordBatch, owned: boolean): { batch: WireBatch; transfer: ArrayBuffer[] } | undefined {
+export function batchToWire(batch: RecordBatch, owned: boolean, options: { views?: boolean } = {}): { batch: WireBatch; transfer: ArrayBuffer[] } | undefined {
   const transfer = new Set<ArrayBuffer>();
   const seen = new Set<ArrayBufferLike>();
   const columns: WireColumn[] = [];
   // Each buffer either moves (whole, owned, used once) or is copied to its view.
+  // With `views`, a view of a larger buffer moves too, buffer and all (postMessage keeps a view's offset and length).
   const pass = <T extends ArrayBufferView>(v: T, movable: boolean): T => {
     const buf = v.buffer;
-    const whole = v.byteOffset === 0 && v.byteLength === buf.byteLength && buf instanceof ArrayBuffer;
+    const whole = (options.views === true || (v.byteOffset === 0 && v.byteLength === buf.byteLength)) && buf instanceof ArrayBuffer;
     if (owned && movable && whole && !seen.has(buf)) {
       seen.add(buf);
       transfer.add(buf as ArrayBuffer);

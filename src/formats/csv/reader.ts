@@ -246,15 +246,22 @@ function decideLayout(sample: Sample, d: CsvDialect, options: CsvReadOptions, in
  * ```
  */
 export function readCsv(src: ByteSource, options: CsvReadOptions = {}): RecordBatchStream {
+  const { batchSize, inferRows, maxRowBytes, maxMalformed } = checkCsvReadOptions(options);
+  const log = new MalformedLog(maxMalformed, 'CSV');
+  return batchStream(log.records, (setSchema) => run(src, options, batchSize, inferRows, maxRowBytes, log, setSchema));
+}
+
+/** Validate {@link CsvReadOptions} (throws ValidationError naming the option) and resolve the numeric ones. */
+export function checkCsvReadOptions(options: CsvReadOptions): { batchSize: number; inferRows: number; maxRowBytes: number; maxMalformed: number } {
   const batchSize = positiveOption('batchSize', options.batchSize, DEFAULT_READ_BATCH_SIZE);
   const inferRows = positiveOption('inferRows', options.inferRows, DEFAULT_INFER_ROWS);
   const maxRowBytes = positiveOption('maxRowBytes', options.maxRowBytes, DEFAULT_MAX_ROW_BYTES);
-  const log = new MalformedLog(positiveOption('maxMalformed', options.maxMalformed, DEFAULT_MAX_MALFORMED), 'CSV');
+  const maxMalformed = positiveOption('maxMalformed', options.maxMalformed, DEFAULT_MAX_MALFORMED);
   if (options.delimiter !== undefined && options.delimiter !== 'auto') dialectOf(options, options.delimiter);
   if (options.header !== undefined && typeof options.header !== 'boolean' && options.header !== 'auto') {
     throw new ValidationError(`header must be true, false or 'auto', got ${JSON.stringify(options.header)}`, { context: { option: 'header' } });
   }
-  return batchStream(log.records, (setSchema) => run(src, options, batchSize, inferRows, maxRowBytes, log, setSchema));
+  return { batchSize, inferRows, maxRowBytes, maxMalformed };
 }
 
 async function* run(

@@ -7,12 +7,12 @@
  * @module
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { isLakeError } from '../../errors.js';
 import { batchFromWire, type WireBatch } from '../../formats/arrow/wire.js';
 import { loadCompressor } from '../../formats/compression/index.js';
 import type { ParquetWriteOptions } from '../../formats/parquet/write/options.js';
 import { ParquetWriter, type ParquetWriteResult } from '../../formats/parquet/write/writer.js';
 import type { Schema } from '../../iceberg/spec/schema.js';
+import { errorToWire, type WireError } from './worker-support.js';
 
 /** Messages to the worker. `req` numbers the ones that get a reply. */
 export type WorkerRequest =
@@ -24,7 +24,7 @@ export type WorkerRequest =
 /** Replies from the worker. */
 export type WorkerReply =
   | { ok: true; req: number; chunks: Uint8Array[]; bytesWritten: number; bufferedBytes: number; result?: ParquetWriteResult }
-  | { ok: false; req: number; error: { name: string; message: string; context?: Record<string, unknown> } };
+  | { ok: false; req: number; error: WireError };
 
 /** Whole, unshared buffers for the transfer list (chunks that are views are copied to exactly their bytes). */
 function movable(chunks: Uint8Array[]): { chunks: Uint8Array[]; transfer: ArrayBuffer[] } {
@@ -71,9 +71,7 @@ if (port !== null) {
     };
     run().catch((e: unknown) => {
       writers.delete(msg.id);
-      if (isLakeError(e)) {
-        reply({ ok: false, req, error: { name: e.name, message: e.message, context: { ...e.context } } });
-      } else reply({ ok: false, req, error: { name: 'Error', message: e instanceof Error ? e.message : String(e) } });
+      reply({ ok: false, req, error: errorToWire(e) });
     });
   });
 }

@@ -11,11 +11,8 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort, type WorkerOptions } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { RecordBatch } from 'apache-arrow';
 import * as errors from '../../errors.js';
 import { batchToWire } from '../../formats/arrow/wire.js';
@@ -24,6 +21,7 @@ import type { ParquetWriteOptions } from '../../formats/parquet/write/options.js
 import type { ParquetWriteResult } from '../../formats/parquet/write/writer.js';
 import type { Schema } from '../../iceberg/spec/schema.js';
 import type { WorkerReply, WorkerRequest } from './parquet-worker.js';
+import { rebuildError, startWorker, workerUrl } from './worker-support.js';
 
 /** Options for {@link ParquetWorkerPool}. */
 export interface ParquetWorkerPoolOptions {
@@ -58,7 +56,7 @@ class Lane {
   constructor(url: URL, onDeath: (lane: Lane) => void) {
     const { port1, port2 } = new MessageChannel();
     const options = { workerData: { replies: port2 }, transferList: [port2] };
-    this.worker = url.pathname.endsWith('.ts') ? sourceWorker(url, options) : new Worker(url, options);
+    this.worker = startWorker(url, options);
     this.worker.unref();
     this.replies = port1;
     this.replies.on('message', (reply: WorkerReply) => this.settle(reply));
@@ -109,49 +107,8 @@ class Lane {
       this.replies.unref();
     }
     if (reply.ok) p.resolve(reply);
-    else p.reject(rebuildError(reply.error));
+    else p.reject(rebuildError(reply.error, 'Parquet encoding failed on a worker thread'));
   }
-}
-
-/** This module's URL: `import.meta.url` (the CommonJS build shims it), else `__filename`. */
-function selfUrl(): string {
-  const meta: { url?: string } = import.meta;
-  return meta.url ?? pathToFileURL(__filename).href;
-}
-
-/**
- * Running from the TypeScript sources (tests, `tsx`): Node 20 does not pass
- * the main thread's loader hooks to workers, so the worker registers tsx's
- * loader itself before it imports the script.
- */
-function sourceWorker(url: URL, options: WorkerOptions): Worker {
-  const tsx = pathToFileURL(createRequire(selfUrl()).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { ...options, eval: true });
-}
-
-/** The worker's error as the same LakeError class (other errors as IoError). */
-function rebuildError(e: { name: string; message: string; context?: Record<string, unknown> }): Error {
-  const Cls = (errors as unknown as Record<string, unknown>)[e.name];
-  const opts = e.context === undefined ? {} : { context: e.context };
-  if (typeof Cls === 'function' && e.name.endsWith('Error') && e.name !== 'LakeError') return new (Cls as new (m: string, o: object) => Error)(e.message, opts);
-  return new errors.IoError(`Parquet encoding failed on a worker thread: ${e.message}`, opts);
-}
-
-/**
- * The worker script: `parquet-worker.ts` beside this module in the sources;
- * in the build, the `dist/io/parquet-worker.{js,cjs}` entry, while this code
- * sits in `dist/io/local.*` or in a shared chunk in `dist/`.
- */
-function workerUrl(): URL {
-  const self = selfUrl();
-  const ext = /\.(ts|cjs|js|mjs)$/.exec(new URL(self).pathname)?.[1] ?? 'js';
-  const candidates = [new URL(`./parquet-worker.${ext}`, self), new URL(`./io/parquet-worker.${ext}`, self)];
-  const found = candidates.find((u) => existsSync(u));
-  if (found === undefined) {
-    throw new errors.IoError(`the Parquet worker script is missing (looked for ${candidates.map((u) => u.pathname).join(' and ')}); reinstall lakekit or write without worker threads`);
-  }
-  return found;
 }
 
 /**
@@ -169,7 +126,7 @@ export class ParquetWorkerPool implements ParquetEncoderPool {
   readonly threads: number;
   private readonly queuePerWorker: number;
   private readonly lanes: Lane[] = [];
-  private readonly url = workerUrl();
+  private readonly url = workerUrl('parquet-worker', 'Parquet');
   private nextId = 1;
   private nextReq = 1;
   private closed = false;
