@@ -85,7 +85,7 @@ export interface SilverWriterOptions {
   /**
    * Unflushed Parquet bytes the open files of one write may hold together; past
    * it the largest open row groups are cut early. Data spread over many
-   * partitions keeps many files open at once. @default SILVER_BUFFER_BUDGET_BYTES (48 MiB)
+   * partitions keeps many files open at once. @default SILVER_BUFFER_BUDGET_BYTES (24 MiB)
    */
   bufferBudgetBytes?: number;
   now?: () => Date;
