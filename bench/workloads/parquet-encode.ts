@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Bool, Decimal, Field, Int64, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, TimestampMicrosecond, Utf8, type Data } from 'apache-arrow';
-import { zstdCompressor } from '../../src/formats/compression/index.js';
+import { useNativeCompression, zstdBackend, zstdCompressor } from '../../src/formats/compression/index.js';
 import { writeParquet } from '../../src/formats/parquet/write/index.js';
 import { newSchema, optionalField, requiredField, Types } from '../../src/iceberg/spec/index.js';
 import { compare, type Candidate, type Section } from '../harness.js';
@@ -186,8 +186,12 @@ export async function parquetEncodeBench(opts: { rows?: number; runs?: number } 
   const table = transactionsTable(rows);
   const bytes = arrowBytes(table);
   const peers = await loadPeers();
+  // hyparquet-writer calls its compressor synchronously: it gets the WebAssembly build (native zstd answers with a promise).
+  useNativeCompression(false);
   const zstd1 = await zstdCompressor(1);
+  useNativeCompression(true);
   const zstdFn: Compress = (b) => zstd1.compress(b) as Uint8Array;
+  const backend = await zstdBackend();
   const dir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'lakekit-pq-bench-'));
   const sizes = new Map<string, number>();
   const keep = (name: string, out: Uint8Array): void => void sizes.set(name, out.length);
@@ -205,6 +209,20 @@ export async function parquetEncodeBench(opts: { rows?: number; runs?: number } 
       const candidates: Candidate[] = [
         { name: subject, run: async () => keep(subject, (await writeParquet(table, transactionsSchema, { codec })).bytes) },
       ];
+      if (codec === 'zstd' && backend === 'native') {
+        const name = 'lakekit zstd, WebAssembly zstd (as under Deno without --allow-ffi)';
+        candidates.push({
+          name,
+          run: async () => {
+            useNativeCompression(false);
+            try {
+              keep(name, (await writeParquet(table, transactionsSchema, { codec })).bytes);
+            } finally {
+              useNativeCompression(true);
+            }
+          },
+        });
+      }
       if (peers.hw) {
         const name = `hyparquet-writer ${codec}${codec === 'zstd' ? ' (same zstd-codec level 1)' : ' (its JS snappy)'}`;
         candidates.push({ name, run: async () => keep(name, hyparquetWrite(peers, table, upper, codec === 'zstd' ? zstdFn : undefined)) });
@@ -230,6 +248,7 @@ export async function parquetEncodeBench(opts: { rows?: number; runs?: number } 
         subject,
         rows: result,
         notes: [
+          ...(codec === 'zstd' ? [`lakekit's zstd: ${backend} (@toondepauw/node-zstd on libuv's thread pool; the WebAssembly row is zstd-codec on the calling thread, as hyparquet-writer gets it)`] : []),
           `input: the same Arrow table, ${(bytes / 2 ** 20).toFixed(1)} MiB of Arrow buffers (MiB/s is over that input); one row group; median of ${runs} runs after a warm-up, candidates interleaved`,
           `output sizes: ${[...sizes].filter(([k]) => result.some((r) => r.name === k)).map(([k, v]) => `${k} ${(v / 2 ** 20).toFixed(1)} MiB`).join('; ')}`,
           'lakekit and hyparquet-writer/parquet-wasm produce bytes in memory; the peers pay their own input conversion (hyparquet-writer: JS arrays; parquet-wasm: Arrow IPC) inside the timed run, as a user would; DuckDB COPY writes a file on tmpfs from its own in-memory table',
