@@ -61,17 +61,9 @@ async function main(config) {
   }
   const data = tableFromIPC(await readFile(config.ipc));
   const rssBeforeBytes = process.memoryUsage().rss;
-  const { Types, newSchema, requiredField, optionalField, buildPartitionSpec, Transforms, Table } = ice;
-  // The same table as bench/workloads/parquet-encode.ts's transactionsSchema, partitioned by day(ts).
-  const schema = newSchema([
-    requiredField(1, 'id', Types.long),
-    optionalField(2, 'account', Types.string),
-    optionalField(3, 'amount', Types.decimal(18, 2)),
-    optionalField(4, 'currency', Types.string),
-    optionalField(5, 'ts', Types.timestamptz),
-    optionalField(6, 'merchant', Types.string),
-    optionalField(7, 'is_fraud', Types.boolean),
-  ]);
+  const { buildPartitionSpec, Transforms, Table } = ice;
+  // The Arrow fields carry their Iceberg ids (PARQUET:field_id), as bench/workloads/parquet-encode.ts's transactionsTable builds them.
+  const schema = ice.arrowToIcebergSchema(data.schema);
   const catalog = new cat.FileSystemCatalog({ warehouse: config.warehouse, io: new local.LocalFileIO({ root: config.warehouse, fsync: config.fsync }) });
   await catalog.createNamespace(['db']);
   await catalog.createTable({ namespace: ['db'], name: 'tx' }, { schema, partitionSpec: buildPartitionSpec(schema, [{ source: 'ts', transform: Transforms.day }]) });
